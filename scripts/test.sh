@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test in the solution and ends with one line: "N passed, N failed".
+# Exits non-zero when a build step fails, a test fails, or Spec/ consensus code uses binary floating point.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+passed=0 failed=0 status=0
+fail() { echo "FAILED: $*"; status=1; }
+
+# 1. Spec/ consensus code must not use binary or decimal floating point (see docs/fixed-point.md); and the check
+#    itself must catch a float, or it proves nothing.
+if bash scripts/check-no-float.sh Spec; then passed=$((passed + 1)); else failed=$((failed + 1)); fail "float check"; fi
+probe=$(mktemp -d)
+printf 'module Probe\nlet half = 0.5\n' > "$probe/Probe.fs"
+if bash scripts/check-no-float.sh "$probe" >/dev/null; then
+    failed=$((failed + 1)); fail "the float check did not catch 'let half = 0.5'"
+else
+    passed=$((passed + 1)); echo "no-float check: catches a float literal"
+fi
+rm -rf "$probe"
+
+# 2. Build everything once.
+if ! dotnet build Bittensor.sln -c Release -nologo -clp:ErrorsOnly; then
+    echo "FAILED: build"
+    echo "$passed passed, $((failed + 1)) failed"
+    exit 1
+fi
+
+# 3. Each test runner prints its own "<runner>: N passed, N failed, N skipped" line; sum them.
+summarise() { # $1 = log file; adds its runner line to the totals
+    local line
+    line=$(grep -aE '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+    if [ -z "$line" ]; then fail "no summary line in $1"; failed=$((failed + 1)); return; fi
+    echo "$line"
+    passed=$((passed + $(sed -E 's/^[a-z-]+: ([0-9]+) passed.*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/^[a-z-]+: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")))
+}
+
+log=$(mktemp)
+for project in Conformance/Bittensor.Conformance.Tests; do
+    dotnet run --project "$project" -c Release --no-build 2>&1 | tee "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$project"
+    summarise "$log"
+done
+
+for project in $(ls Reference/*/*.Tests.csproj 2>/dev/null); do
+    dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$project"
+    awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
+           for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v);
+             if ($i == "Failed:") f += v; else if ($i == "Passed:") p += v; else if ($i == "Skipped:") s += v } }
+         END { if (p + f > 0) printf "dotnet-test: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" > "$log.sum"
+    summarise "$log.sum"
+done
+rm -f "$log" "$log.sum"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] || status=1
+exit $status
