@@ -1,0 +1,76 @@
+module Bittensor.Conformance.Tests.EpochTests
+
+open Expecto
+open Bittensor.Spec.Yuma
+
+/// The chain's production defaults (shared/notes/yuma-epoch.md §2), Yuma 3 without liquid alpha.
+let defaults: Hyperparameters =
+    { Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = 32767us; BondsPenalty = 65535us
+      BondsMovingAverage = 900000UL; MaxAllowedValidators = 64us; StakeThreshold = 0UL; TaoWeight = 0UL
+      Yuma3 = true; LiquidAlpha = false; AlphaLow = 45875us; AlphaHigh = 58982us; AlphaSigmoidSteepness = 1000s
+      CommitReveal = false }
+
+/// n uids registered at block 0, all updated at the current block, no weights or bonds.
+let emptySubnet n block : EpochState =
+    { N = n; Block = block; LastUpdate = Array.create n block; BlockAtRegistration = Array.zeroCreate n
+      AlphaStake = Array.zeroCreate n; TaoStake = Array.zeroCreate n; OwnerUid = None
+      ValidatorPermits = Array.create n true; Weights = Array.create n [||]; Bonds = Array.create n [||]
+      CommitBlocks = Array.create n System.UInt64.MaxValue; LastMechanismStepBlock = 0UL; RaoEmission = 0UL }
+
+let weight uid value : StoredEntry = { Uid = uid; Value = value }
+
+[<Tests>]
+let tests =
+    testList "epoch" [
+        test "ten equal stakes sharing 1e9 rao get 99999999 each" {
+            let state = { emptySubnet 10 1000UL with AlphaStake = Array.create 10 1000UL; RaoEmission = 1_000_000_000UL }
+            let out = Epoch.run defaults state
+            Expect.equal out.ValidatorEmission (Array.create 10 99999999UL) "each 429496729/2^32 of 1e9, floored"
+            Expect.equal out.ServerEmission (Array.zeroCreate 10) "no weights: no incentive"
+            Expect.equal out.Emission (Array.create 10 99999999UL) "combined follows active stake"
+        }
+        test "two equal validators agreeing on one miner: incentive 1, dividends one half each" {
+            // uids 0, 1: validators with equal stake; uid 2: the miner both weight fully; uid 3: an idle miner.
+            let state =
+                { emptySubnet 4 1000UL with
+                    AlphaStake = [| 500UL; 500UL; 0UL; 0UL |]
+                    ValidatorPermits = [| true; true; false; false |]
+                    Weights = [| [| weight 2 65535us |]; [| weight 2 65535us |]; [||]; [||] |]
+                    RaoEmission = 1_000_000_000UL }
+            let out = Epoch.run defaults state
+            // a = [1/2, 1/2, 0, 0]; C_2 = 1; I = [0, 0, 1, 0]; E = 0.1 W (alpha 0.1, no old bonds), column-normalised
+            // to 1/2 each; D ∝ (1/2 · 1) · 1/2 → [1/2, 1/2]; Σ(I + D) = 2, so the miner gets 1/2 and each validator 1/4.
+            Expect.equal out.Incentive [| 0us; 0us; 65535us; 0us |] "incentive"
+            Expect.equal out.Dividends [| 32767us; 32767us; 0us; 0us |] "⌊0.5 · 65535⌋"
+            Expect.equal out.Consensus [| 0us; 0us; 65535us; 0us |] "consensus"
+            Expect.equal out.ServerEmission [| 0UL; 0UL; 500_000_000UL; 0UL |] "miner"
+            Expect.equal out.ValidatorEmission [| 250_000_000UL; 250_000_000UL; 0UL; 0UL |] "validators"
+            Expect.equal out.NewValidatorPermits [| true; true; false; false |] "top-k of non-zero stake"
+            // stored bonds: E = 0.1 (bits 429496729: the plain alpha 0.1 is bits 429496730, times 1 floors, … )
+            Expect.equal (out.Bonds |> Array.map (Array.map (fun e -> e.Uid))) [| [| 2 |]; [| 2 |]; [||]; [||] |] "bond rows for permitted validators only"
+        }
+        test "a validator whose weights are older than a miner's registration does not count for it" {
+            let state =
+                { emptySubnet 3 1000UL with
+                    AlphaStake = [| 1000UL; 0UL; 0UL |]
+                    ValidatorPermits = [| true; false; false |]
+                    LastUpdate = [| 500UL; 1000UL; 1000UL |]
+                    BlockAtRegistration = [| 0UL; 0UL; 600UL |]
+                    Weights = [| [| weight 1 65535us; weight 2 65535us |]; [||]; [||] |]
+                    RaoEmission = 1000UL }
+            let out = Epoch.run defaults state
+            Expect.equal out.Incentive [| 0us; 65535us; 0us |] "uid 2 re-registered after the weights were set"
+        }
+        test "an inactive validator's stake does not vote, and the fallback pays stake" {
+            let state =
+                { emptySubnet 2 100000UL with
+                    AlphaStake = [| 1000UL; 0UL |]
+                    LastUpdate = [| 0UL; 100000UL |]
+                    Weights = [| [| weight 1 65535us |]; [||] |]
+                    RaoEmission = 1000UL }
+            let out = Epoch.run defaults state
+            Expect.equal out.Active [| false; true |] "0 + 5000 < 100000"
+            Expect.equal out.Incentive [| 0us; 0us |] "no active stake votes"
+            Expect.equal out.ValidatorEmission [| 1000UL; 0UL |] "stake fallback: the only staker holds exactly 1"
+        }
+    ]

@@ -1,0 +1,76 @@
+using Bittensor.Node;
+using Xunit;
+
+namespace Bittensor.Node.Tests;
+
+public class CliTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void The_default_command_prints_one_row_per_uid_of_the_example_subnet()
+    {
+        var (code, output, error) = Run();
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var tableRows = lines.Where(l => char.IsDigit(l.TrimStart()[0]) && (l.Contains("validator") || l.Contains("miner"))).ToList();
+        Assert.Equal(8, tableRows.Count);
+        Assert.Contains(lines, l => l.StartsWith("uid"));
+    }
+
+    [Fact]
+    public void The_miner_only_the_smallest_validator_supports_earns_nothing_and_the_best_supported_earns_most()
+    {
+        var (_, output, _) = Run("epoch");
+        var rows = output.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells.Length > 2 && cells[1] == "miner" && int.TryParse(cells[0], out _))
+            .ToList();
+        Assert.Equal(5, rows.Count);
+        var minerAlpha = rows.ToDictionary(r => int.Parse(r[0]), r => decimal.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0m, minerAlpha[7]);
+        Assert.Equal(minerAlpha.Values.Max(), minerAlpha[3]);
+        Assert.True(minerAlpha[3] > minerAlpha[4] && minerAlpha[4] > minerAlpha[5], "incentive follows the agreed weights");
+    }
+
+    [Fact]
+    public void An_unknown_command_is_a_usage_error_that_names_it()
+    {
+        var (code, output, error) = Run("frobnicate");
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains("unknown command 'frobnicate'", error);
+        Assert.Contains("usage:", error);
+    }
+
+    [Fact]
+    public void Epoch_with_extra_arguments_is_a_usage_error()
+    {
+        var (code, _, error) = Run("epoch", "--now");
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("takes no arguments", error);
+    }
+
+    [Theory]
+    [InlineData((ushort)0, "0.0000")]
+    [InlineData((ushort)65535, "1.0000")]
+    [InlineData((ushort)32767, "0.5000")]
+    [InlineData((ushort)6553, "0.1000")]
+    [InlineData((ushort)3, "0.0000")]
+    [InlineData((ushort)4, "0.0001")]
+    public void Proportions_print_with_four_places_rounded_half_up(ushort value, string expected) =>
+        Assert.Equal(expected, EpochTable.Proportion(value));
+
+    [Theory]
+    [InlineData(0UL, "0.000000000")]
+    [InlineData(1_500_000_000UL, "1.500000000")]
+    [InlineData(99_999_999UL, "0.099999999")]
+    public void Rao_prints_as_alpha_with_nine_places(ulong rao, string expected) => Assert.Equal(expected, EpochTable.Alpha(rao));
+}
