@@ -74,3 +74,62 @@ let f64Bits: Gen<uint64> =
                 return (sign <<< 63) ||| (uint64 exponent <<< 52) ||| fraction
              })
           1, Gen.elements [ 0UL; 0x8000000000000000UL; 0x7FF0000000000000UL; 0xFFF0000000000000UL; 0x7FF8000000000000UL; 1UL ] ]
+
+open Bittensor.Spec.Yuma
+
+/// A u16 weight or bond value, with 0 and 65535 common.
+let u16Value: Gen<uint16> = Gen.frequency [ 1, Gen.elements [ 0us; 65535us ]; 5, Gen.choose (0, 65535) |> Gen.map uint16 ]
+
+/// A stored sparse row over n uids: a random subset of targets in random (submission) order.
+let storedRow (n: int) : Gen<StoredEntry[]> =
+    gen {
+        let! targets = Gen.subListOf [ 0 .. n - 1 ]
+        let! shuffled = Gen.shuffle (Array.ofSeq targets)
+        let! values = Gen.arrayOfLength shuffled.Length u16Value
+        return Array.map2 (fun uid value -> { Uid = uid; Value = value }) shuffled values
+    }
+
+/// Hyperparameters around the production defaults, varying everything the epoch branches on.
+let hyperparameters (n: int) : Gen<Hyperparameters> =
+    gen {
+        let! kappa = Gen.frequency [ 3, Gen.constant 32767us; 1, u16Value ]
+        let! bondsPenalty = Gen.frequency [ 2, Gen.constant 65535us; 1, Gen.constant 0us; 2, u16Value ]
+        let! bma = Gen.elements [ 900000UL; 975000UL; 0UL; 1000000UL; 500000UL ]
+        let! k = Gen.frequency [ 3, Gen.constant 64us; 1, Gen.choose (0, n + 1) |> Gen.map uint16 ]
+        let! threshold = Gen.frequency [ 3, Gen.constant 0UL; 1, Gen.choose (0, 2000) |> Gen.map uint64 ]
+        let! taoWeight = Gen.elements [ 0UL; 971718665099567868UL; System.UInt64.MaxValue ]
+        let! yuma3 = Gen.elements [ true; false ]
+        let! liquid = Gen.elements [ false; true ]
+        let! lo = Gen.choose (1638, 65535)
+        let! hi = Gen.choose (lo, 65535)
+        let! steepness = Gen.frequency [ 3, Gen.constant 1000; 1, Gen.choose (-32768, 32767) ]
+        return
+            { Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = kappa; BondsPenalty = bondsPenalty
+              BondsMovingAverage = bma; MaxAllowedValidators = k; StakeThreshold = threshold; TaoWeight = taoWeight
+              Yuma3 = yuma3; LiquidAlpha = liquid; AlphaLow = uint16 lo; AlphaHigh = uint16 hi
+              AlphaSigmoidSteepness = int16 steepness; CommitReveal = false }
+    }
+
+/// A random subnet of 1–12 uids at block 10 000: some zero stakes, some inactive uids, some missing permits, weights
+/// and bonds in random order, some uids re-registered after others set weights.
+let subnet: Gen<Hyperparameters * EpochState> =
+    gen {
+        let! n = Gen.choose (1, 12)
+        let block = 10000UL
+        let! hp = hyperparameters n
+        let! alpha = Gen.arrayOfLength n (Gen.frequency [ 1, Gen.constant 0UL; 3, Gen.choose64 (1L, 1_000_000_000_000L) |> Gen.map uint64 ])
+        let! tao = Gen.arrayOfLength n (Gen.frequency [ 3, Gen.constant 0UL; 1, Gen.choose64 (1L, 1_000_000_000L) |> Gen.map uint64 ])
+        let! lastUpdate = Gen.arrayOfLength n (Gen.choose (0, 7000) |> Gen.map (fun age -> block - uint64 age))
+        let! registered = Gen.arrayOfLength n (Gen.frequency [ 3, Gen.constant 0UL; 1, Gen.choose (0, 10000) |> Gen.map uint64 ])
+        let! permits = Gen.arrayOfLength n (Gen.frequency [ 3, Gen.constant true; 1, Gen.constant false ])
+        let! weights = Gen.arrayOfLength n (storedRow n)
+        let! bonds = Gen.arrayOfLength n (storedRow n)
+        let! owner = Gen.frequency [ 3, Gen.constant None; 1, Gen.choose (0, n - 1) |> Gen.map Some ]
+        let! lastStep = Gen.elements [ 0UL; block - 360UL ]
+        let! rao = Gen.frequency [ 3, Gen.constant 1_000_000_000UL; 1, Gen.choose64 (0L, System.Int64.MaxValue) |> Gen.map uint64 ]
+        return
+            hp,
+            { N = n; Block = block; LastUpdate = lastUpdate; BlockAtRegistration = registered; AlphaStake = alpha
+              TaoStake = tao; OwnerUid = owner; ValidatorPermits = permits; Weights = weights; Bonds = bonds
+              CommitBlocks = Array.create n System.UInt64.MaxValue; LastMechanismStepBlock = lastStep; RaoEmission = rao }
+    }
