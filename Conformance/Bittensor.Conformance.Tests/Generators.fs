@@ -133,3 +133,34 @@ let subnet: Gen<Hyperparameters * EpochState> =
               TaoStake = tao; OwnerUid = owner; ValidatorPermits = permits; Weights = weights; Bonds = bonds
               CommitBlocks = Array.create n System.UInt64.MaxValue; LastMechanismStepBlock = lastStep; RaoEmission = rao }
     }
+
+open Bittensor.Spec.Subnet
+
+/// Random operations by the example's participants and by strangers, valid and invalid alike.
+let operation: Gen<Operation> =
+    let accounts = Array.append (Examples.participants |> Array.collect (fun p -> [| p.Coldkey; p.Hotkey |])) [| State.exampleAccount "stranger" |]
+    let anyAccount = Gen.elements accounts
+    let uids = Gen.arrayOf (Gen.choose (0, 11) |> Gen.map uint16)
+    gen {
+        let! kind = Gen.choose (0, 6)
+        let! a = anyAccount
+        let! b = anyAccount
+        let! us = uids
+        let! vs = Gen.arrayOfLength us.Length u16Value
+        let! extra = Gen.elements [ 0; 0; 0; 1 ]
+        let values = if extra = 1 then Array.append vs [| 1us |] else vs
+        let! amount = Gen.elements [ 0UL; 1UL; 500_000UL; 1_000_000_000UL; 50_000_000_000_000UL ]
+        let! ip = Gen.elements [ 0I; 167772161I; 4294967295I ]
+        let! ipType = Gen.elements [ 4uy; 6uy; 5uy ]
+        return
+            match kind with
+            | 0 -> Register(a, b)
+            | 1 -> SetWeights(b, us, values, 0UL)
+            | 2 -> AddStake(a, b, amount)
+            | 3 -> RemoveStake(a, b, amount)
+            | 4 -> ServeAxon(b, 1u, ip, 8091us, ipType, 4uy)
+            | 5 -> CommitWeights(b, Array.zeroCreate 32)
+            | _ -> RevealWeights(b, us, values, [| 1us |], 0UL)
+    }
+
+let operationSequence: Gen<Operation list> = Gen.listOf operation

@@ -14,9 +14,46 @@ public class CliTests
     }
 
     [Fact]
-    public void The_default_command_prints_one_row_per_uid_of_the_example_subnet()
+    public void The_default_command_simulates_eight_epochs_and_prints_the_final_metagraph()
     {
         var (code, output, error) = Run();
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("8 epochs to block 160", output);
+        var metagraph = output[output.IndexOf("Final metagraph", StringComparison.Ordinal)..];
+        var rows = metagraph.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells.Length > 3 && int.TryParse(cells[0], out _)).ToList();
+        Assert.Equal(9, rows.Count);
+        // column 5 is incentive: the miner both large validators rate highest (miner-1) earns the most
+        var incentive = rows.ToDictionary(r => r[1], r => decimal.Parse(r[5], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(incentive.Values.Max(), incentive["miner-1"]);
+        Assert.True(incentive["miner-5"] < incentive["miner-4"], "the small validator's favourite is clipped to what the others support");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("lots")]
+    [InlineData("1001")]
+    public void Simulate_rejects_a_bad_epoch_count_by_name(string count)
+    {
+        var (code, output, error) = Run("simulate", "--epochs", count);
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains($"--epochs takes a whole number from 1 to 1000, got '{count}'", error);
+    }
+
+    [Fact]
+    public void Simulate_runs_the_requested_number_of_epochs()
+    {
+        var (code, output, _) = Run("simulate", "--epochs", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("2 epochs to block 40", output);
+    }
+
+    [Fact]
+    public void The_epoch_command_prints_one_row_per_uid_of_the_example_subnet()
+    {
+        var (code, output, error) = Run("epoch");
         Assert.Equal(0, code);
         Assert.Equal("", error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

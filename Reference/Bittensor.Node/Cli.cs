@@ -13,15 +13,19 @@ public static class Cli
         usage: bittensor-node <command>
 
         commands:
-          epoch    evaluate one Yuma epoch on the built-in example subnet and print the result as a table (default)
-          help     show this text
+          simulate [--epochs N]   run the example subnet through the chain's state machine for N epochs (default 8)
+                                  and print each epoch's incentive and dividends and the final metagraph (default command)
+          epoch                   evaluate one Yuma epoch on a fixed example subnet and print the result as a table
+          help                    show this text
         """;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var command = args.Length == 0 ? "epoch" : args[0];
+        var command = args.Length == 0 ? "simulate" : args[0];
         switch (command)
         {
+            case "simulate":
+                return Simulate(args.Skip(1).ToArray(), output, error);
             case "epoch" when args.Length == 1 || args.Length == 0:
                 output.Write(RunExampleEpoch());
                 return 0;
@@ -36,6 +40,30 @@ public static class Cli
                 error.Write(Usage);
                 return UsageError;
         }
+    }
+
+    public const int DefaultEpochs = 8;
+    public const int MaxEpochs = 1000;
+
+    private static int Simulate(string[] options, TextWriter output, TextWriter error)
+    {
+        var epochs = DefaultEpochs;
+        if (options.Length == 2 && options[0] == "--epochs")
+        {
+            if (!int.TryParse(options[1], out epochs) || epochs < 1 || epochs > MaxEpochs)
+            {
+                error.WriteLine($"bittensor-node: --epochs takes a whole number from 1 to {MaxEpochs}, got '{options[1]}'");
+                return UsageError;
+            }
+        }
+        else if (options.Length != 0)
+        {
+            error.WriteLine($"bittensor-node: 'simulate' takes only --epochs N, got: {string.Join(' ', options)}");
+            return UsageError;
+        }
+        var (final, outputs) = Bittensor.Spec.Subnet.Examples.run(epochs);
+        output.Write(SimulationReport.Render(final, outputs));
+        return 0;
     }
 
     /// <summary>Runs the spec's epoch on <c>Examples.smallSubnet</c> and renders the table.</summary>

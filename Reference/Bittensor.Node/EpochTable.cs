@@ -43,11 +43,7 @@ public static class EpochTable
                 Alpha(result.ValidatorEmission[uid]),
             ]);
         }
-        var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
-        {
-            text.AppendLine(string.Join("  ", row.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
-        }
+        SimulationReport.AppendTable(text, rows, leftAligned: 2);
         var miners = result.ServerEmission.Aggregate(0UL, (a, b) => a + b);
         var validators = result.ValidatorEmission.Aggregate(0UL, (a, b) => a + b);
         text.AppendLine();
