@@ -5,7 +5,7 @@ open Bittensor.Spec.Yuma
 
 /// The chain's production defaults (shared/notes/yuma-epoch.md §2), Yuma 3 without liquid alpha.
 let defaults: Hyperparameters =
-    { Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = 32767us; BondsPenalty = 65535us
+    { Era = Current; ActivityCutoff = 5000us; Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = 32767us; BondsPenalty = 65535us
       BondsMovingAverage = 900000UL; MaxAllowedValidators = 64us; StakeThreshold = 0UL; TaoWeight = 0UL
       Yuma3 = true; LiquidAlpha = false; AlphaLow = 45875us; AlphaHigh = 58982us; AlphaSigmoidSteepness = 1000s
       CommitReveal = false }
@@ -72,5 +72,34 @@ let tests =
             Expect.equal out.Active [| false; true |] "0 + 5000 < 100000"
             Expect.equal out.Incentive [| 0us; 0us |] "no active stake votes"
             Expect.equal out.ValidatorEmission [| 1000UL; 0UL |] "stake fallback: the only staker holds exactly 1"
+        }
+        test "before 2025-10: rank equals incentive, trust is the share of support that survived clipping, pruning scores max-upscale emission" {
+            // validator 0 (60 %) weights miner 2 only; validator 1 (40 %) splits between miners 2 and 3.
+            let state =
+                { emptySubnet 4 1000UL with
+                    AlphaStake = [| 600UL; 400UL; 0UL; 0UL |]
+                    ValidatorPermits = [| true; true; false; false |]
+                    Weights = [| [| weight 2 65535us |]; [| weight 2 65535us; weight 3 65535us |]; [||]; [||] |]
+                    RaoEmission = 1_000_000_000UL }
+            let legacy = Epoch.run { defaults with Era = Before2025_10 } state
+            let current = Epoch.run defaults state
+            Expect.equal legacy.Rank legacy.Incentive "rank is incentive in u16"
+            // miner 3's only supporter holds 40 % < kappa, so consensus for 3 is 0 and its support is clipped away
+            Expect.equal legacy.Trust[3] 0us "miner 3 keeps none of its support"
+            Expect.equal legacy.Trust[2] 65535us "miner 2 keeps all of it"
+            Expect.equal (Array.max legacy.PruningScore) 65535us "the largest emission scores 65535"
+            Expect.equal current.Rank (Array.zeroCreate 4) "no rank now"
+            Expect.equal current.PruningScore (Array.create 4 65535us) "pruning scores read u16::MAX now"
+            Expect.equal legacy.Incentive current.Incentive "the incentive rule itself did not change"
+        }
+        test "before 2026-03 the owner has no exemption: its self-weight is masked" {
+            let state =
+                { emptySubnet 2 1000UL with
+                    AlphaStake = [| 1000UL; 0UL |]
+                    OwnerUid = Some 0
+                    Weights = [| [| weight 0 65535us |]; [||] |]
+                    RaoEmission = 1000UL }
+            Expect.equal (Epoch.run defaults state).Incentive [| 65535us; 0us |] "the owner keeps its self-weight now"
+            Expect.equal (Epoch.run { defaults with Era = Before2025_10 } state).Incentive [| 0us; 0us |] "masked before"
         }
     ]

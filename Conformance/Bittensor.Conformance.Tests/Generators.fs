@@ -103,8 +103,9 @@ let hyperparameters (n: int) : Gen<Hyperparameters> =
         let! lo = Gen.choose (1638, 65535)
         let! hi = Gen.choose (lo, 65535)
         let! steepness = Gen.frequency [ 3, Gen.constant 1000; 1, Gen.choose (-32768, 32767) ]
+        let! era = Gen.frequency [ 4, Gen.constant Current; 1, Gen.constant Before2025_10 ]
         return
-            { Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = kappa; BondsPenalty = bondsPenalty
+            { Era = era; ActivityCutoff = 5000us; Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = kappa; BondsPenalty = bondsPenalty
               BondsMovingAverage = bma; MaxAllowedValidators = k; StakeThreshold = threshold; TaoWeight = taoWeight
               Yuma3 = yuma3; LiquidAlpha = liquid; AlphaLow = uint16 lo; AlphaHigh = uint16 hi
               AlphaSigmoidSteepness = int16 steepness; CommitReveal = false }

@@ -138,6 +138,15 @@ let tests =
             Expect.isGreaterThan (State.hotkeyStake final (hotkey "miner-1")) 0UL "miners are paid in stake"
             Expect.equal final.EpochIndex 4UL "epoch index advanced"
         }
+        test "before 2025-10 epochs fire when (b + netuid + 1) mod (tempo + 1) = 0" {
+            let start = genesis ()
+            let legacy = { start with Parameters = { start.Parameters with Epoch = { start.Parameters.Epoch with Era = Bittensor.Spec.Yuma.Before2025_10 } } }
+            let blocks =
+                Seq.unfold (fun s -> let next, output = Chain.step s in Some((next.Block, output.IsSome), next)) legacy
+                |> Seq.take 70 |> Seq.filter snd |> Seq.map fst |> List.ofSeq
+            // netuid 1, tempo 20: b + 2 ≡ 0 (mod 21)
+            Expect.equal blocks [ 19UL; 40UL; 61UL ] "every 21 blocks"
+        }
         testPropertyWithConfig { FsCheckConfig.defaultConfig with maxTest = 100 } "a rejected operation leaves the state unchanged"
             (Prop.forAll (Arb.fromGen Generators.operationSequence) (fun operations ->
                 let mutable state = genesis ()

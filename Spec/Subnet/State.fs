@@ -20,10 +20,12 @@ let isImmune (state: SubnetState) (neuron: Neuron) : bool =
     (if state.Block > neuron.RegistrationBlock then state.Block - neuron.RegistrationBlock else 0UL) < state.Parameters.ImmunityPeriod
 
 /// <summary><c>should_run_epoch</c>: never with τ = 0; when an owner-requested epoch is due; when more than
-/// <c>MaxTempo</c> blocks passed since the last step; otherwise when <c>b − LastEpochBlock ≥ τ</c> (saturating).</summary>
+/// <c>MaxTempo</c> blocks passed since the last step; otherwise when <c>b − LastEpochBlock ≥ τ</c> (saturating).
+/// Before 2025-10 (the old rule): exactly when <c>(b + netuid + 1) mod (τ + 1) = 0</c>, i.e. every τ + 1 blocks.</summary>
 let shouldRunEpoch (state: SubnetState) (block: uint64) : bool =
     let tempo = uint64 state.Parameters.Epoch.Tempo
     if tempo = 0UL then false
+    elif state.Parameters.Epoch.Era = Before2025_10 then (block + uint64 state.Netuid + 1UL) % (tempo + 1UL) = 0UL
     elif state.PendingEpochAt > 0UL && block >= state.PendingEpochAt then true
     elif state.BlocksSinceLastStep > state.Parameters.MaxTempo then true
     else (if block > state.LastEpochBlock then block - state.LastEpochBlock else 0UL) >= tempo

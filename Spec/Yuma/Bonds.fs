@@ -5,10 +5,10 @@ module Bittensor.Spec.Yuma.Bonds
 open Bittensor.Spec.Fixed
 open Bittensor.Spec.Math
 
-/// <summary>The block bonds are measured from: b − τ (saturating) before the first mechanism step, else
-/// <c>LastMechansimStepBlock</c> + 1.</summary>
+/// <summary>The block bonds are measured from: b − τ (saturating) before the first mechanism step (and always before
+/// 2025-10), else <c>LastMechansimStepBlock</c> + 1.</summary>
 let lastTempo (hp: Hyperparameters) (state: EpochState) : uint64 =
-    if state.LastMechanismStepBlock = 0UL then (if state.Block > uint64 hp.Tempo then state.Block - uint64 hp.Tempo else 0UL)
+    if state.LastMechanismStepBlock = 0UL || hp.Era = Before2025_10 then (if state.Block > uint64 hp.Tempo then state.Block - uint64 hp.Tempo else 0UL)
     else state.LastMechanismStepBlock + 1UL
 
 /// <summary>Drops bonds (i, j) when uid j registered at or after the last tempo (a new holder of uid j must not inherit

@@ -6,7 +6,7 @@ module Bittensor.Spec.Yuma.Examples
 /// The chain's production hyperparameter defaults (<c>shared/notes/yuma-epoch.md</c> §2): Yuma 3 on (as
 /// <c>init_new_network</c> sets it), liquid alpha off, 64 validators, τ = 360.
 let productionDefaults: Hyperparameters =
-    { Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = 32767us; BondsPenalty = 65535us
+    { Era = Current; ActivityCutoff = 5000us; Tempo = 360us; ActivityCutoffFactorMilli = 13889UL; Kappa = 32767us; BondsPenalty = 65535us
       BondsMovingAverage = 900000UL; MaxAllowedValidators = 64us; StakeThreshold = 0UL
       TaoWeight = 971718665099567868UL; Yuma3 = true; LiquidAlpha = false; AlphaLow = 45875us; AlphaHigh = 58982us
       AlphaSigmoidSteepness = 1000s; CommitReveal = false }

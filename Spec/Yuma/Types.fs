@@ -9,9 +9,24 @@ namespace Bittensor.Spec.Yuma
 [<Struct>]
 type StoredEntry = { Uid: int; Value: uint16 }
 
+/// <summary>Which chain's rules to follow (<c>shared/notes/yuma-epoch.md</c> §0).</summary>
+type Era =
+    /// The chain since 2026-05: the stateful epoch scheduler, the activity cutoff factor, subnet-owner handling, and
+    /// no rank, trust or pruning scores (rank and trust read 0, pruning scores 65535).
+    | Current
+    /// Chains before 2025-10: rank, trust and pruning scores are computed; the activity cutoff is the stored
+    /// <c>ActivityCutoff</c> in blocks; an epoch fires when <c>(b + netuid + 1) mod (τ + 1) = 0</c>; no subnet-owner
+    /// exemptions; bonds are measured from b − τ.
+    | Before2025_10
+
 /// The subnet's hyperparameters that the epoch reads.
 type Hyperparameters =
-    { /// τ, blocks between epochs (<c>Tempo</c>).
+    { /// Which chain's rules apply.
+      Era: Era
+      /// Activity cutoff in blocks for <see cref="F:Bittensor.Spec.Yuma.Era.Before2025_10"/> (<c>ActivityCutoff</c>,
+      /// default 5000); unused by the current chain.
+      ActivityCutoff: uint16
+      /// τ, blocks between epochs (<c>Tempo</c>).
       Tempo: uint16
       /// Activity cutoff = max(⌊factor · τ / 1000⌋, 1) blocks (<c>ActivityCutoffFactorMilli</c>, default 13 889).
       ActivityCutoffFactorMilli: uint64
@@ -108,6 +123,13 @@ type EpochOutput =
       /// Combined emission (rao), stored as <c>Emission</c> and used for pruning.
       Emission: uint64[]
       NewValidatorPermits: bool[]
+      /// Before 2025-10: rank, = incentive in u16; now always 0.
+      Rank: uint16[]
+      /// Before 2025-10: trust, the share of each miner's support that survived clipping (clipped ranks over unclipped
+      /// ranks); now always 0.
+      Trust: uint16[]
+      /// Before 2025-10: pruning scores, the combined emission max-upscaled to u16; now always 65535.
+      PruningScore: uint16[]
       /// The bond row written for each uid: the EMA row in u16 for uids with a new permit, empty otherwise.
       Bonds: StoredEntry[][]
       /// ⌊total stake⌋ before the threshold filter.
