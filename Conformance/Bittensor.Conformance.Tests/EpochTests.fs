@@ -46,8 +46,8 @@ let tests =
             Expect.equal out.ServerEmission [| 0UL; 0UL; 500_000_000UL; 0UL |] "miner"
             Expect.equal out.ValidatorEmission [| 250_000_000UL; 250_000_000UL; 0UL; 0UL |] "validators"
             Expect.equal out.NewValidatorPermits [| true; true; false; false |] "top-k of non-zero stake"
-            // stored bonds: E = 0.1 (bits 429496729: the plain alpha 0.1 is bits 429496730, times 1 floors, … )
-            Expect.equal (out.Bonds |> Array.map (Array.map (fun e -> e.Uid))) [| [| 2 |]; [| 2 |]; [||]; [||] |] "bond rows for permitted validators only"
+            // stored bonds: E = α · 1 = bits 429496730 (0.1000000000233), and ⌊0.1000000000233 · 65535⌋ = 6553
+            Expect.equal out.Bonds [| [| weight 2 6553us |]; [| weight 2 6553us |]; [||]; [||] |] "bond rows for permitted validators only"
         }
         test "a validator whose weights are older than a miner's registration does not count for it" {
             let state =
