@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 passed=0 failed=0 status=0
+mkdir -p TestResults
 fail() { echo "FAILED: $*"; status=1; }
 
 # 1. Spec/ consensus code must not use binary or decimal floating point (see docs/fixed-point.md); and the check
@@ -53,6 +54,20 @@ for project in $(ls Reference/*/*.Tests.csproj 2>/dev/null); do
          END { if (p + f > 0) printf "dotnet-test: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" > "$log.sum"
     summarise "$log.sum"
 done
+# 4. Conformance vectors: regeneration leaves no diff; the spec driver passes every vector; the example Python driver
+#    passes the math handlers it implements (the rest are listed, with a reason, in its exclusions file).
+conformance="dotnet Conformance/Bittensor.Conformance.Cli/bin/Release/net10.0/conformance.dll"
+run_conformance() { # $1 = label, rest = arguments
+    local label=$1; shift
+    echo "== $label"
+    $conformance "$@" 2>&1 | tee "$log" | grep -vE '^[a-z_]+/[a-z0-9_]+: [0-9]+ passed, 0 failed'
+    [ "${PIPESTATUS[0]}" -eq 0 ] || fail "$label"
+    summarise "$log"
+}
+run_conformance "vectors are generated, never hand-edited" check
+run_conformance "spec driver" run --driver "$conformance spec-driver" --report TestResults/conformance-spec.json
+run_conformance "python example driver" run --driver "python3 Conformance/drivers/python/math_driver.py" --filter math/ \
+    --exclusions Conformance/drivers/python/exclusions.json
 rm -f "$log" "$log.sum"
 
 echo "$passed passed, $failed failed"
