@@ -289,5 +289,122 @@ let epochCases: Case list =
                 yield { case with Runner = "epoch_step"; Handler = handler } ]
     hand @ random @ large @ steps
 
+// ---------------------------------------------------------------------------------------------------------------------
+// Scenarios
+
+open Bittensor.Spec.Subnet
+
+let private people = Examples.participants
+let private owner = people[0]
+let private validators = people |> Array.filter _.IsValidator
+let private funded = people |> Array.map (fun p -> p.Coldkey, 10_000_000_000_000UL) |> List.ofArray
+
+let private genesisOf (parameters: SubnetParameters) : Scenario.Genesis =
+    { Netuid = 1us; OwnerColdkey = owner.Coldkey; OwnerHotkey = owner.Hotkey; Parameters = parameters; Block = 1UL; Balances = funded }
+
+let private registerAndStake =
+    [ for p in people do yield Scenario.Apply(Register(p.Coldkey, p.Hotkey))
+      for p, amount in Array.zip validators [| 6_000_000_000_000UL; 3_000_000_000_000UL; 1_000_000_000_000UL |] do
+          yield Scenario.Apply(AddStake(p.Coldkey, p.Hotkey, amount)) ]
+
+let private setWeights (p: Examples.Participant) =
+    let w = Examples.weightsOf p.Name
+    Scenario.Apply(SetWeights(p.Hotkey, Array.map fst w, Array.map snd w, 0UL))
+
+let private scenarioCase name description (genesis: Scenario.Genesis) steps =
+    { Runner = "scenario"; Handler = "subnet"; Suite = "hand_made"; Name = name; Description = description; Seed = None; Input = Scenario.input genesis steps }
+
+let private handMadeScenarios: Case list =
+    let p = Examples.parameters
+    let commitReveal = { p with Epoch = { p.Epoch with CommitReveal = true } }
+    let va = validators[0]
+    let uids, values, salt = [| 4us; 5us; 8us |], [| 60000us; 30000us; 500us |], [| 7us; 7us; 7us |]
+    let hash = WeightSetting.commitHash va.Hotkey 1us uids values salt 0UL
+    let stranger = State.exampleAccount "stranger"
+    [ scenarioCase "example_subnet_eight_epochs" "the node's example: three validators, five miners, weights every 10 blocks, 8 epochs"
+          (genesisOf p)
+          (registerAndStake @ [ Scenario.Advance 20 ] @ List.concat (List.replicate 14 ((validators |> Array.map setWeights |> List.ofArray) @ [ Scenario.Advance 10 ])))
+      scenarioCase "full_subnet_pruning" "a full subnet replaces the uid with the lowest emission; the owner is never pruned"
+          (genesisOf { p with MaxAllowedUids = 9; ImmunityPeriod = 0UL; MinNonImmuneUids = 0 })
+          (registerAndStake @ [ Scenario.Advance 20 ] @ (validators |> Array.map setWeights |> List.ofArray) @ [ Scenario.Advance 20 ]
+           @ [ Scenario.Apply(Register(owner.Coldkey, State.exampleAccount "newcomer-hotkey")); Scenario.Advance 1
+               Scenario.Apply(Register(owner.Coldkey, State.exampleAccount "second-newcomer-hotkey")) ])
+      scenarioCase "immune_uids_are_pruned_last" "with every uid immune and too few non-immune ones, the best immune uid is replaced"
+          (genesisOf { p with MaxAllowedUids = 9; ImmunityPeriod = 1000UL; MinNonImmuneUids = 5 })
+          (registerAndStake @ [ Scenario.Advance 1; Scenario.Apply(Register(owner.Coldkey, State.exampleAccount "newcomer-hotkey")) ])
+      scenarioCase "commit_reveal" "commit, reveal too early, reveal in the next epoch, expire an unrevealed commitment"
+          (genesisOf commitReveal)
+          (registerAndStake
+           @ [ Scenario.Advance 25
+               Scenario.Apply(SetWeights(va.Hotkey, uids, values, 0UL))
+               Scenario.Apply(CommitWeights(va.Hotkey, hash))
+               Scenario.Apply(RevealWeights(va.Hotkey, uids, values, salt, 0UL))
+               Scenario.Advance 20
+               Scenario.Apply(RevealWeights(va.Hotkey, uids, values, [| 1us |], 0UL))
+               Scenario.Apply(RevealWeights(va.Hotkey, uids, values, salt, 0UL))
+               Scenario.Apply(CommitWeights(va.Hotkey, hash))
+               Scenario.Advance 60
+               Scenario.Apply(RevealWeights(va.Hotkey, uids, values, salt, 0UL)) ])
+      scenarioCase "rejected_operations" "each operation fails with its named error and changes nothing"
+          (genesisOf { p with WeightsVersionKey = 5UL; MinAllowedWeights = 2 })
+          (registerAndStake
+           @ [ Scenario.Apply(Register(owner.Coldkey, owner.Hotkey))
+               Scenario.Apply(Register(stranger, State.exampleAccount "stranger-hotkey"))
+               Scenario.Advance 30
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(SetWeights(stranger, [| 4us |], [| 1us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us; 5us |], [| 1us; 2us |], 4UL))
+               Scenario.Apply(SetWeights(people[4].Hotkey, [| 5us; 6us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us; 4us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us; 40us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us |], [| 1us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us; 5us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(SetWeights(va.Hotkey, [| 4us; 5us |], [| 1us; 2us |], 5UL))
+               Scenario.Apply(CommitWeights(va.Hotkey, hash))
+               Scenario.Apply(RevealWeights(va.Hotkey, uids, values, salt, 0UL))
+               Scenario.Apply(AddStake(va.Coldkey, va.Hotkey, 1UL))
+               Scenario.Apply(AddStake(va.Coldkey, stranger, 1_000_000_000UL))
+               Scenario.Apply(AddStake(va.Coldkey, va.Hotkey, 1_000_000_000_000_000UL))
+               Scenario.Apply(RemoveStake(people[4].Coldkey, people[4].Hotkey, 1_000_000_000UL))
+               Scenario.Apply(ServeAxon(people[4].Hotkey, 1u, 0I, 8091us, 4uy, 4uy))
+               Scenario.Apply(ServeAxon(people[4].Hotkey, 1u, 167772161I, 8091us, 7uy, 4uy))
+               Scenario.Apply(ServeAxon(people[4].Hotkey, 1u, 167772161I, 8091us, 4uy, 4uy))
+               Scenario.Apply(ServeAxon(people[4].Hotkey, 1u, 167772161I, 8092us, 4uy, 4uy)) ])
+      scenarioCase "before_2025_10_schedule" "the old tempo rule: epochs every τ + 1 blocks at (b + netuid + 1) mod (τ + 1) = 0"
+          (genesisOf { p with Epoch = { p.Epoch with Era = Bittensor.Spec.Yuma.Before2025_10 } })
+          (registerAndStake @ [ Scenario.Advance 25 ] @ (validators |> Array.map setWeights |> List.ofArray) @ [ Scenario.Advance 50 ]) ]
+
+/// A seeded random scenario: registrations by participants and strangers, stake moves, weight submissions (valid and
+/// not), axons, and block steps.
+let private randomScenario (rng: Random) : Scenario.Step list =
+    let accounts = Array.append (people |> Array.collect (fun p -> [| p.Coldkey; p.Hotkey |])) [| State.exampleAccount "stranger" |]
+    let pick () = accounts[rng.Next accounts.Length]
+    let uids () = Array.init (rng.Next 6) (fun _ -> uint16 (rng.Next 11))
+    [ yield! registerAndStake
+      for _ in 1 .. 60 do
+          match rng.Next 9 with
+          | 0 -> yield Scenario.Apply(Register(pick (), pick ()))
+          | 1 | 2 ->
+              let u = uids ()
+              yield Scenario.Apply(SetWeights(pick (), u, Array.init (u.Length + (if rng.Next 8 = 0 then 1 else 0)) (fun _ -> uint16 (rng.Next 65536)), 0UL))
+          | 3 -> yield Scenario.Apply(AddStake(pick (), pick (), uint64 (rng.NextInt64(0L, 2_000_000_000_000L))))
+          | 4 -> yield Scenario.Apply(RemoveStake(pick (), pick (), uint64 (rng.NextInt64(0L, 2_000_000_000_000L))))
+          | 5 -> yield Scenario.Apply(ServeAxon(pick (), 1u, bigint (rng.NextInt64(0L, 1L <<< 33)), uint16 (rng.Next 65536), (if rng.Next 5 = 0 then 6uy else 4uy), 4uy))
+          | 6 ->
+              let v = validators[rng.Next validators.Length]
+              yield setWeights v
+          | _ -> yield Scenario.Advance(rng.Next(1, 30)) ]
+
+let private randomScenarios: Case list =
+    [ for index in 0 .. 7 do
+        let seed = 5000 + index
+        let rng = Random seed
+        let parameters =
+            { Examples.parameters with
+                MaxAllowedUids = rng.Next(6, 16); ImmunityPeriod = uint64 (rng.Next(0, 60)); MinNonImmuneUids = rng.Next(0, 4)
+                Epoch = { Examples.parameters.Epoch with Yuma3 = rng.Next 2 = 0; LiquidAlpha = rng.Next 2 = 0 } }
+        yield { Runner = "scenario"; Handler = "subnet"; Suite = "random"; Name = $"seed{seed}"; Description = "seeded random operations and blocks"
+                Seed = Some seed; Input = Scenario.input (genesisOf parameters) (randomScenario rng) } ]
+
 /// Every case, in a stable order.
-let all () : Case list = handMadeMath @ randomMathCases @ epochCases
+let all () : Case list = handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios

@@ -185,4 +185,7 @@ let epochStep: Map<string, Handler> =
 /// The epoch runner: the whole epoch's output.
 let epoch: Map<string, Handler> = Map.ofList [ "epoch_mechanism", fun input -> epochOutput (runEpoch input) ]
 
-let runners: Map<string, Map<string, Handler>> = Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch ]
+/// The scenario runner: operations and blocks on one subnet.
+let scenario: Map<string, Handler> = Map.ofList [ "subnet", Scenario.run ]
+
+let runners: Map<string, Map<string, Handler>> = Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch; "scenario", scenario ]
