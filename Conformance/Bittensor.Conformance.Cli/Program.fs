@@ -55,7 +55,7 @@ let run (argv: string list) (out: TextWriter) (error: TextWriter) : int =
         | Error m -> fail m
         | Ok options ->
             let root = single options "--out" (Path.Combine(repositoryRoot (), "vectors"))
-            let written = VectorFiles.generate root
+            let written = VectorFiles.generate root (Path.Combine(repositoryRoot (), "Conformance", "regressions"))
             out.WriteLine($"wrote {written} vector files under {root}")
             0
     | "check" :: rest ->
@@ -65,7 +65,7 @@ let run (argv: string list) (out: TextWriter) (error: TextWriter) : int =
             let root = single options "--vectors" (Path.Combine(repositoryRoot (), "vectors"))
             let scratch = Directory.CreateTempSubdirectory("vectors-check-").FullName
             try
-                let written = VectorFiles.generate scratch
+                let written = VectorFiles.generate scratch (Path.Combine(repositoryRoot (), "Conformance", "regressions"))
                 match differences root scratch with
                 | [] ->
                     out.WriteLine($"vectors: {written} files, regeneration leaves no difference")

@@ -234,6 +234,13 @@ let handMadeEpochs: (string * string * JsonNode) list =
       "original_yuma_bonds", "the original Yuma bonds on the cabal example with bonds", epochInput { defaults with Yuma3 = false } (withBonds honestAndCabal)
       "yuma3_bonds", "Yuma 3 bonds on the same input", epochInput defaults (withBonds honestAndCabal)
       "era_before_2025_10", "rank, trust and pruning scores of the chains before 2025-10", epochInput { defaults with Era = Before2025_10 } (withBonds honestAndCabal)
+      "kappa_tie", "the stake below a vote equals the minority exactly: the consensus moves past it (strict >)",
+          epochInput { defaults with Kappa = 32768us }
+              { subnet 3 2 with
+                  // normalised stakes 2147450880 and 2147516416 ulps sum to exactly 1; κ = 32768/65535 truncates to
+                  // 2147516416 ulps, so minority = 1 − κ = 2147450880 = the first voter's stake exactly
+                  AlphaStake = [| 2147450880UL; 2147516416UL; 0UL |]
+                  Weights = [| [| entry 2 16384us; entry 1 49151us |]; [| entry 2 65535us |]; [||] |] }
       "owner_self_weight", "the subnet owner keeps its self-weight and permit", epochInput defaults { subnet 4 2 with OwnerUid = Some 0; Weights = [| [| entry 0 65535us; entry 2 100us |]; [| entry 2 65535us |]; [||]; [||] |] } ]
 
 /// A random subnet of n uids (seeded): the given number of validators, random stake, activity, registrations, permits, weights
@@ -406,5 +413,19 @@ let private randomScenarios: Case list =
         yield { Runner = "scenario"; Handler = "subnet"; Suite = "random"; Name = $"seed{seed}"; Description = "seeded random operations and blocks"
                 Seed = Some seed; Input = Scenario.input (genesisOf parameters) (randomScenario rng) } ]
 
-/// Every case, in a stable order.
-let all () : Case list = handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios
+/// <summary>Regression inputs saved by the differential properties (<c>Conformance/regressions/&lt;runner&gt;/&lt;handler&gt;/*.json</c>,
+/// each <c>{"description": …, "input": …}</c>): they become vectors of suite <c>regressions</c>, with the spec's output.</summary>
+let regressionCases (root: string) : Case list =
+    if not (System.IO.Directory.Exists root) then []
+    else
+        [ for file in System.IO.Directory.EnumerateFiles(root, "*.json", System.IO.SearchOption.AllDirectories) |> Seq.sortWith (fun a b -> String.CompareOrdinal(a, b)) do
+            let relative = System.IO.Path.GetRelativePath(root, file).Split(System.IO.Path.DirectorySeparatorChar)
+            let node = JsonNode.Parse(System.IO.File.ReadAllText file)
+            if relative.Length <> 3 then failwith $"{file}: regressions live at <runner>/<handler>/<name>.json"
+            yield { Runner = relative[0]; Handler = relative[1]; Suite = "regressions"; Name = System.IO.Path.GetFileNameWithoutExtension relative[2]
+                    Description = readString $"{file}: description" (field file "description" node); Seed = None
+                    Input = (field file "input" node).DeepClone() } ]
+
+/// Every case, in a stable order; <paramref name="regressions"/> is the folder of saved regression inputs.
+let all (regressions: string) : Case list =
+    handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios @ regressionCases regressions

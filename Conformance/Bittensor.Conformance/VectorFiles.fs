@@ -39,12 +39,13 @@ let render (case: Case) (output: JsonNode) : string =
     |> CanonicalJson.write
 
 /// Computes every case's output with the spec and writes the files under <paramref name="root"/>, replacing the
-/// generated runners' folders. Returns the number of files written.
-let generate (root: string) : int =
+/// generated runners' folders; <paramref name="regressions"/> holds saved regression inputs. Returns the number of
+/// files written.
+let generate (root: string) (regressions: string) : int =
     for runner in generatedRunners do
         let folder = Path.Combine(root, runner)
         if Directory.Exists folder then Directory.Delete(folder, true)
-    let cases = Cases.all ()
+    let cases = Cases.all regressions
     for case in cases do
         let handler = Handlers.runners[case.Runner][case.Handler]
         let path = Path.Combine(root, relativePath case)

@@ -1,0 +1,108 @@
+/// Differential properties: the Reference consensus (C#) must agree with the spec bit for bit on generated inputs.
+/// A disagreement prints both sides and saves the input as a regression case (Conformance/regressions/), which the
+/// vector generator then turns into a permanent vector.
+module Bittensor.Conformance.Tests.DifferentialTests
+
+open System
+open System.IO
+open System.Security.Cryptography
+open System.Text
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open Bittensor.Spec.Yuma
+open Bittensor.Conformance
+
+type private ReferenceEra = Bittensor.Consensus.Era
+
+let toReferenceHyperparameters (hp: Hyperparameters) =
+    Bittensor.Consensus.Hyperparameters(
+        (match hp.Era with
+         | Current -> ReferenceEra.Current
+         | Before2025_10 -> ReferenceEra.Before2025_10),
+        hp.ActivityCutoff, hp.Tempo, hp.ActivityCutoffFactorMilli, hp.Kappa, hp.BondsPenalty, hp.BondsMovingAverage,
+        hp.MaxAllowedValidators, hp.StakeThreshold, hp.TaoWeight, hp.Yuma3, hp.LiquidAlpha, hp.AlphaLow, hp.AlphaHigh,
+        hp.AlphaSigmoidSteepness, hp.CommitReveal)
+
+let private toReferenceRows (rows: StoredEntry[][]) =
+    rows |> Array.map (Array.map (fun e -> Bittensor.Consensus.StoredEntry(e.Uid, e.Value)))
+
+let toReferenceState (s: EpochState) =
+    Bittensor.Consensus.EpochState(
+        s.N, s.Block, s.LastUpdate, s.BlockAtRegistration, s.AlphaStake, s.TaoStake,
+        (match s.OwnerUid with Some u -> Nullable u | None -> Nullable()), s.ValidatorPermits,
+        toReferenceRows s.Weights, toReferenceRows s.Bonds, s.CommitBlocks, s.LastMechanismStepBlock, s.RaoEmission)
+
+/// The fields on which the two outputs differ, each with both sides.
+let differences (spec: EpochOutput) (reference: Bittensor.Consensus.EpochOutput) : string list =
+    let rows (r: StoredEntry[][]) = r |> Array.map (Array.map (fun e -> e.Uid, e.Value))
+    let referenceRows (r: Bittensor.Consensus.StoredEntry[][]) = r |> Array.map (Array.map (fun e -> e.Uid, e.Value))
+    let check name (a: 'a) (b: 'a) = if a = b then None else Some $"{name}:\n    Spec:      %A{a}\n    Reference: %A{b}"
+    [ check "active" spec.Active reference.Active
+      check "stake_weight" spec.StakeWeight reference.StakeWeight
+      check "consensus" spec.Consensus reference.Consensus
+      check "incentive" spec.Incentive reference.Incentive
+      check "dividends" spec.Dividends reference.Dividends
+      check "validator_trust" spec.ValidatorTrust reference.ValidatorTrust
+      check "server_emission" spec.ServerEmission reference.ServerEmission
+      check "validator_emission" spec.ValidatorEmission reference.ValidatorEmission
+      check "emission" spec.Emission reference.Emission
+      check "new_validator_permits" spec.NewValidatorPermits reference.NewValidatorPermits
+      check "rank" spec.Rank reference.Rank
+      check "trust" spec.Trust reference.Trust
+      check "pruning_score" spec.PruningScore reference.PruningScore
+      check "bonds" (rows spec.Bonds) (referenceRows reference.Bonds)
+      check "stake" spec.Stake reference.Stake ]
+    |> List.choose id
+
+let private regressionsFolder = Path.Combine(__SOURCE_DIRECTORY__, "..", "regressions", "epoch", "epoch_mechanism")
+
+/// Saves a counterexample's input where the vector generator picks it up; returns the file's path.
+let saveRegression (hp: Hyperparameters) (state: EpochState) : string =
+    let input = Cases.epochInput hp state
+    let json = CanonicalJson.write input
+    let name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes json))[..11]
+    Directory.CreateDirectory regressionsFolder |> ignore
+    let path = Path.Combine(regressionsFolder, name + ".json")
+    let document = Codec.obj [ "description", Codec.text "a differential-property counterexample (Spec ≠ Reference)"; "input", input ]
+    File.WriteAllText(path, CanonicalJson.write document)
+    path
+
+/// Spec and Reference agree on this input, or the property fails with both sides and the input is saved.
+let agree (hp: Hyperparameters, state: EpochState) : bool =
+    let spec = Epoch.run hp state
+    let reference = Bittensor.Consensus.Epoch.Run(toReferenceHyperparameters hp, toReferenceState state)
+    match differences spec reference with
+    | [] -> true
+    | diffs ->
+        let saved = saveRegression hp state
+        failwithf "Spec and Reference disagree (input saved as %s; run 'conformance generate' to make it a vector):\n%s" saved (String.concat "\n" diffs)
+
+/// Larger subnets for the differential check: up to 96 uids.
+let private largerSubnet =
+    gen {
+        let! n = Gen.choose (13, 96)
+        let! seed = Gen.choose (0, Int32.MaxValue)
+        let input = Cases.randomEpoch (Random seed) n (max 1 (n / 3))
+        return Codec.readHyperparameters "input.hyperparameters" (Codec.field "input" "hyperparameters" input),
+               Codec.readEpochState "input.state" (Codec.field "input" "state" input)
+    }
+
+[<Tests>]
+let tests =
+    testList "differential: Spec = Reference" [
+        testPropertyWithConfig { FsCheckConfig.defaultConfig with maxTest = 400 } "small subnets (1–12 uids, every branch)"
+            (Prop.forAll (Arb.fromGen Generators.subnet) agree)
+        testPropertyWithConfig { FsCheckConfig.defaultConfig with maxTest = 40 } "larger subnets (13–96 uids)"
+            (Prop.forAll (Arb.fromGen largerSubnet) agree)
+        test "the comparison can fail: a changed output is reported field by field" {
+            let hp, state = Examples.smallSubnet |> fun (h, s, _) -> h, s
+            let spec = Epoch.run hp state
+            let reference = Bittensor.Consensus.Epoch.Run(toReferenceHyperparameters hp, toReferenceState state)
+            Expect.isEmpty (differences spec reference) "they agree on the example"
+            let tampered = { spec with Incentive = spec.Incentive |> Array.mapi (fun i v -> if i = 3 then v + 1us else v) }
+            let reported = differences tampered reference
+            Expect.equal reported.Length 1 "one field differs"
+            Expect.stringContains reported[0] "incentive" "named"
+        }
+    ]
