@@ -228,7 +228,6 @@ public static class Epoch
         var builder = new SparseMatrix.Builder(s.Weights.Sum(r => r.Length));
         for (var i = 0; i < n; i++)
         {
-            var rowStart = 0;
             var allowed = i < permits.Length && permits[i] && i < s.Weights.Length;
             if (allowed)
             {
@@ -250,7 +249,6 @@ public static class Epoch
                 }
                 foreach (var (col, val) in kept)
                     builder.Add(col, sum > 0 ? I32F32.SafeDiv(new(val), new(sum)).Bits : val);
-                rowStart = kept.Count;
             }
             builder.EndRow();
         }
@@ -261,82 +259,124 @@ public static class Epoch
     /// Consensus (Sparse.weightedMedianCol): for each column, the smallest vote s whose cumulative normalised stake
     /// W(≤ s) exceeds minority = σ − κ; the largest vote when none does; 0 without voters. Voters are the uids with
     /// positive active stake; a voter without a cell in a column votes 0; a row's later duplicate overwrites.
+    /// The votes are gathered column by column (a counting sort of the cells) and each column's quantile is found by
+    /// an in-place three-way quick-select, so the whole step is linear in the number of weights on average; large
+    /// matrices are processed in parallel over columns.
     /// </summary>
     private static long[] ConsensusOf(SparseMatrix weights, long[] activeStake, int n, long kappa)
     {
-        var voterStake = new List<long>();
-        var voterRow = new List<int>();
+        var consensus = new long[n];
+        var normalizedOf = new long[activeStake.Length];
+        var voters = 0;
+        for (var i = 0; i < activeStake.Length; i++) if (activeStake[i] > 0) { normalizedOf[i] = activeStake[i]; voters++; }
+        if (voters == 0) return consensus;
+        // normalise the positive stakes exactly as the spec does (plain sum, truncating division)
+        long positiveSum = 0;
+        for (var i = 0; i < activeStake.Length; i++) if (activeStake[i] > 0) positiveSum = checked(positiveSum + activeStake[i]);
+        long sigma = 0;
         for (var i = 0; i < activeStake.Length; i++)
         {
             if (activeStake[i] <= 0) continue;
-            voterStake.Add(activeStake[i]);
-            voterRow.Add(i);
+            normalizedOf[i] = I32F32.SafeDiv(new(activeStake[i]), new(positiveSum)).Bits;
+            sigma += normalizedOf[i];
         }
-        var consensus = new long[n];
-        if (voterStake.Count == 0) return consensus;
-        var normalized = voterStake.ToArray();
-        Normalize(normalized);
-        long sigma = 0;
-        foreach (var v in normalized) sigma += v;
         var minority = I32F32.SaturatingSub(new(sigma), new(kappa)).Bits;
 
-        // Column-major votes: (score, stake) of each voter with a cell in the column (last duplicate in a row wins).
-        var columns = new List<(long Score, long Stake)>[n];
-        var lastVoter = new int[n];
-        var lastIndex = new int[n];
-        Array.Fill(lastVoter, -1);
-        for (var k = 0; k < voterRow.Count; k++)
+        // Gather each voter's cells by column; a duplicate column in a row keeps its last value.
+        var rows = Math.Min(weights.Rows, activeStake.Length);
+        var lastPosition = new int[n];
+        Array.Fill(lastPosition, -1);
+        var counts = new int[n + 1];
+        var owner = new int[weights.Col.Length]; // for each cell: -1 when superseded by a later duplicate in its row
+        for (var r = 0; r < rows; r++)
         {
-            var r = voterRow[k];
-            if (r >= weights.Rows) continue; // a voter past the weight rows votes 0 everywhere
+            if (activeStake[r] <= 0) continue;
             for (var c = weights.Start[r]; c < weights.Start[r + 1]; c++)
             {
                 var j = weights.Col[c];
+                owner[c] = -1;
                 if (j >= n) continue;
-                columns[j] ??= [];
-                if (lastVoter[j] == k) columns[j][lastIndex[j]] = (weights.Val[c], normalized[k]);
-                else
-                {
-                    lastVoter[j] = k;
-                    lastIndex[j] = columns[j].Count;
-                    columns[j].Add((weights.Val[c], normalized[k]));
-                }
+                if (lastPosition[j] >= weights.Start[r]) owner[lastPosition[j]] = -1; else counts[j + 1]++;
+                lastPosition[j] = c;
+                owner[c] = r;
             }
         }
-        for (var j = 0; j < n; j++)
+        for (var j = 0; j < n; j++) counts[j + 1] += counts[j];
+        var scores = new long[counts[n]];
+        var stakes = new long[counts[n]];
+        var fill = (int[])counts.Clone();
+        for (var r = 0; r < rows; r++)
         {
-            var votes = columns[j];
-            var voters = votes?.Count ?? 0;
-            long zeroStake = sigma; // stake voting 0: voters without a cell, and explicit zero cells
-            if (votes != null) foreach (var (score, st) in votes) if (score != 0) zeroStake -= st;
-            var hasZeroVote = voters < normalized.Length || (votes != null && votes.Exists(v => v.Score == 0));
-            long cumulative = 0;
-            long result = 0;
-            var found = false;
-            if (hasZeroVote)
+            if (activeStake[r] <= 0) continue;
+            for (var c = weights.Start[r]; c < weights.Start[r + 1]; c++)
             {
-                cumulative = zeroStake;
-                result = 0;
-                if (cumulative > minority) found = true;
+                if (owner[c] != r) continue;
+                var j = weights.Col[c];
+                scores[fill[j]] = weights.Val[c];
+                stakes[fill[j]] = normalizedOf[r];
+                fill[j]++;
             }
-            if (!found && votes != null)
-            {
-                votes.Sort((a, b) => a.Score.CompareTo(b.Score));
-                var idx = 0;
-                while (idx < votes.Count)
-                {
-                    var score = votes[idx].Score;
-                    long blockStake = 0;
-                    while (idx < votes.Count && votes[idx].Score == score) { blockStake += votes[idx].Stake; idx++; }
-                    if (score == 0) continue; // already counted in zeroStake
-                    cumulative += blockStake;
-                    result = score;
-                    if (cumulative > minority) { found = true; break; }
-                }
-            }
-            consensus[j] = result; // when no vote exceeds the minority, the last (largest) vote
         }
+
+        void Column(int j)
+        {
+            int start = counts[j], end = counts[j + 1];
+            long positiveStake = 0;
+            var positiveCells = 0;
+            for (var k = start; k < end; k++) if (scores[k] != 0) { positiveStake += stakes[k]; positiveCells++; }
+            var hasZeroVote = end - start < voters || positiveCells < end - start;
+            var below = sigma - positiveStake; // W(≤ 0): voters without a cell and explicit zero cells
+            if (hasZeroVote && below > minority) { consensus[j] = 0; return; }
+            if (!hasZeroVote) below = 0;
+            // compact the positive cells to the front of the segment
+            var m = start;
+            for (var k = start; k < end; k++)
+                if (scores[k] != 0) { (scores[m], scores[k]) = (scores[k], scores[m]); (stakes[m], stakes[k]) = (stakes[k], stakes[m]); m++; }
+            consensus[j] = WeightedQuantile(scores, stakes, start, m, below, minority);
+        }
+
+        if ((long)weights.Col.Length >= 1 << 20) Parallel.For(0, n, Column);
+        else for (var j = 0; j < n; j++) Column(j);
         return consensus;
+    }
+
+    /// <summary>The smallest score in [lo, hi) at which <paramref name="below"/> plus the stake of scores up to it exceeds
+    /// <paramref name="minority"/>; the largest score when none does; 0 for an empty range. Three-way quick-select on
+    /// the segment, in place, with the middle element as pivot.</summary>
+    private static long WeightedQuantile(long[] scores, long[] stakes, int lo, int hi, long below, long minority)
+    {
+        if (lo >= hi) return 0;
+        long largest = long.MinValue;
+        for (var k = lo; k < hi; k++) if (scores[k] > largest) largest = scores[k];
+        while (lo < hi)
+        {
+            var pivot = scores[lo + (hi - lo) / 2];
+            // partition into [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot
+            int lt = lo, i = lo, gt = hi;
+            long lessStake = 0, equalStake = 0;
+            while (i < gt)
+            {
+                if (scores[i] < pivot)
+                {
+                    lessStake += stakes[i];
+                    (scores[lt], scores[i]) = (scores[i], scores[lt]);
+                    (stakes[lt], stakes[i]) = (stakes[i], stakes[lt]);
+                    lt++; i++;
+                }
+                else if (scores[i] > pivot)
+                {
+                    gt--;
+                    (scores[gt], scores[i]) = (scores[i], scores[gt]);
+                    (stakes[gt], stakes[i]) = (stakes[i], stakes[gt]);
+                }
+                else { equalStake += stakes[i]; i++; }
+            }
+            // narrow to the smaller votes only if there are any: with none, the pivot is the smallest vote left
+            if (lt > lo && below + lessStake > minority) hi = lt;
+            else if (below + lessStake + equalStake > minority) return pivot;
+            else { below += lessStake + equalStake; lo = gt; }
+        }
+        return largest;
     }
 
     /// <summary>Consensus.clip, Consensus.validatorTrust and Consensus.ranks (clipped and, before 2025-10, unclipped)

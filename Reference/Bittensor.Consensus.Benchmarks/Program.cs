@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Bittensor.Consensus.Benchmarks;
+
+// `consensus-bench bench [--quick]`: the table of docs/performance.md, measured in one run.
+// `consensus-bench bdn [BenchmarkDotNet arguments]`: the same workloads under BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "bdn")
+{
+    BenchmarkRunner.Run<EpochBenchmarks>(args: args[1..]);
+    return 0;
+}
+if (args.Length > 0 && args[0] != "bench")
+{
+    Console.Error.WriteLine($"consensus-bench: unknown command '{args[0]}'. Commands: bench [--quick], bdn [BenchmarkDotNet arguments]");
+    return 2;
+}
+var quick = args.Contains("--quick");
+return BenchTable.Run(quick, Console.Out);
+
+namespace Bittensor.Consensus.Benchmarks
+{
+    public static class BenchTable
+    {
+        /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed).</summary>
+        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs)
+        {
+            action(); // warm-up (and JIT)
+            var times = new List<double>();
+            long allocated = 0;
+            var total = Stopwatch.StartNew();
+            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < 50))
+            {
+                var before = GC.GetTotalAllocatedBytes(true);
+                var watch = Stopwatch.StartNew();
+                GC.KeepAlive(action());
+                watch.Stop();
+                allocated = GC.GetTotalAllocatedBytes(true) - before;
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            return (times[times.Count / 2], allocated);
+        }
+
+        public static int Run(bool quick, TextWriter output)
+        {
+            var sizes = quick ? new[] { 64, 256, 1024 } : new[] { 64, 256, 1024, 4096 };
+            var rows = new List<string[]> { new[] { "workload", "weights", "Reference ms", "Spec ms", "Spec/Ref", "Ref/floor", "Ref allocated" } };
+            var points = new List<(double Entries, double Ms)>();
+            foreach (var n in sizes)
+            foreach (var density in new[] { 10, 100 })
+            foreach (var validators in new[] { Math.Min(64, n), n }.Distinct())
+            {
+                var workload = new Workload(n, validators, density);
+                var (refMs, refAlloc) = Measure(() => workload.RunReference(), 3, 1000);
+                var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
+                var specRuns = workload.WeightEntries > 2_000_000 ? 1 : 3;
+                var (specMs, _) = Measure(() => workload.RunSpec(), specRuns, 0);
+                points.Add((workload.WeightEntries, refMs));
+                rows.Add([
+                    workload.Name, workload.WeightEntries.ToString("N0", CultureInfo.InvariantCulture), refMs.ToString("F2", CultureInfo.InvariantCulture),
+                    specMs.ToString("F1", CultureInfo.InvariantCulture), (specMs / refMs).ToString("F1", CultureInfo.InvariantCulture) + "x",
+                    (refMs / Math.Max(floorMs, 1e-6)).ToString("F1", CultureInfo.InvariantCulture) + "x",
+                    (refAlloc / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MiB",
+                ]);
+                output.WriteLine($"  measured {workload.Name}");
+            }
+            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+            output.WriteLine();
+            foreach (var row in rows)
+                output.WriteLine("| " + string.Join(" | ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
+            // least-squares slope of log(time) against log(weight entries), over workloads with at least 10 000 entries
+            var fit = points.Where(p => p.Entries >= 10_000).Select(p => (X: Math.Log(p.Entries), Y: Math.Log(p.Ms))).ToList();
+            var meanX = fit.Average(p => p.X);
+            var meanY = fit.Average(p => p.Y);
+            var slope = fit.Sum(p => (p.X - meanX) * (p.Y - meanY)) / fit.Sum(p => (p.X - meanX) * (p.X - meanX));
+            output.WriteLine();
+            output.WriteLine($"Reference time grows as (weight entries)^{slope.ToString("F2", CultureInfo.InvariantCulture)} (least squares over workloads with ≥ 10 000 entries)");
+            return 0;
+        }
+    }
+
+    /// <summary>The same workloads under BenchmarkDotNet: Reference, Spec (up to n = 1024) and the floor pass.</summary>
+    [MemoryDiagnoser]
+    public class EpochBenchmarks
+    {
+        [Params(64, 256, 1024, 4096)] public int N;
+        [Params(10, 100)] public int DensityPercent;
+        [Params(false, true)] public bool AllValidators;
+        private Workload _workload = null!;
+
+        [GlobalSetup] public void Setup() => _workload = new Workload(N, AllValidators ? N : Math.Min(64, N), DensityPercent);
+        [Benchmark(Baseline = true)] public long Floor() => _workload.RunFloor();
+        [Benchmark] public object Reference() => _workload.RunReference();
+        [Benchmark] public object? Spec() => N <= 1024 ? _workload.RunSpec() : null;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.FSharp.Core;
+using SpecYuma = Bittensor.Spec.Yuma;
+
+namespace Bittensor.Consensus.Benchmarks;
+
+/// <summary>One benchmark input: n uids, the given number of validators each weighting a share of all uids (in a
+/// shuffled, submission-like order) and holding bonds of the same pattern; miners hold no stake. Deterministic.</summary>
+public sealed class Workload
+{
+    public int N { get; }
+    public int Validators { get; }
+    public int DensityPercent { get; }
+    public long WeightEntries { get; }
+    public Hyperparameters ReferenceHyperparameters { get; }
+    public EpochState ReferenceState { get; }
+    public SpecYuma.Hyperparameters SpecHyperparameters { get; }
+    public SpecYuma.EpochState SpecState { get; }
+    private readonly SparseMatrix _floorMatrix;
+
+    public Workload(int n, int validators, int densityPercent, int seed = 42)
+    {
+        N = n;
+        Validators = validators;
+        DensityPercent = densityPercent;
+        var rng = new Random(seed);
+        var perRow = Math.Max(1, n * densityPercent / 100);
+        var weights = new StoredEntry[n][];
+        var bonds = new StoredEntry[n][];
+        for (var i = 0; i < n; i++)
+        {
+            if (i >= validators) { weights[i] = []; bonds[i] = []; continue; }
+            var targets = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(perRow).ToArray();
+            weights[i] = targets.Select(j => new StoredEntry(j, (ushort)rng.Next(1, 65536))).ToArray();
+            bonds[i] = targets.Select(j => new StoredEntry(j, (ushort)rng.Next(0, 65536))).ToArray();
+        }
+        WeightEntries = weights.Sum(r => (long)r.Length);
+        var block = 100_000UL;
+        var stake = Enumerable.Range(0, n).Select(i => i < validators ? (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000) : 0UL).ToArray();
+        var lastUpdate = Enumerable.Repeat(block - 10, n).ToArray();
+        var registered = new ulong[n];
+        var permits = Enumerable.Range(0, n).Select(i => i < validators).ToArray();
+        var commits = Enumerable.Repeat(ulong.MaxValue, n).ToArray();
+        ReferenceHyperparameters = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, 65535, 900000, (ushort)Math.Min(validators, 65535), 0, 0, true, false, 45875, 58982, 1000, false);
+        ReferenceState = new EpochState(n, block, lastUpdate, registered, stake, new ulong[n], null, permits, weights, bonds, commits, block - 360, 1_000_000_000);
+        SpecHyperparameters = new SpecYuma.Hyperparameters(SpecYuma.Era.Current, 5000, 360, 13889, 32767, 65535, 900000, (ushort)Math.Min(validators, 65535), 0, 0, true, false, 45875, 58982, 1000, false);
+        SpecYuma.StoredEntry[][] ToSpec(StoredEntry[][] rows) => rows.Select(r => r.Select(e => new SpecYuma.StoredEntry(e.Uid, e.Value)).ToArray()).ToArray();
+        SpecState = new SpecYuma.EpochState(n, block, lastUpdate, registered, stake, new ulong[n], FSharpOption<int>.None, permits, ToSpec(weights), ToSpec(bonds), commits, block - 360, 1_000_000_000);
+        var builder = new SparseMatrix.Builder((int)WeightEntries);
+        foreach (var row in weights) { foreach (var e in row) builder.Add(e.Uid, (long)e.Value << 32); builder.EndRow(); }
+        _floorMatrix = builder.Build();
+    }
+
+    public string Name => $"n={N}, {DensityPercent}% dense, {(Validators == N ? "all" : Validators.ToString())} validators";
+
+    public EpochOutput RunReference() => Epoch.Run(ReferenceHyperparameters, ReferenceState);
+
+    public SpecYuma.EpochOutput RunSpec() => SpecYuma.Epoch.run(SpecHyperparameters, SpecState);
+
+    /// <summary>The floor: one pass that reads every weight entry once and sums it.</summary>
+    public long RunFloor()
+    {
+        long sum = 0;
+        var values = _floorMatrix.Val;
+        var cols = _floorMatrix.Col;
+        for (var k = 0; k < values.Length; k++) sum += values[k] + cols[k];
+        return sum;
+    }
+}
