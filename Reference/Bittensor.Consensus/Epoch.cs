@@ -221,38 +221,43 @@ public static class Epoch
     }
 
     /// <summary>Weights.masked in one filter: permit rows, the diagonal (except the owner's), outdated entries and, with
-    /// commit-reveal, entries older than the commit; then each row normalised.</summary>
+    /// commit-reveal, entries older than the commit; then each row normalised. The weights are integers (u16 · 2^32), so
+    /// the normalising division (w·2^32)·2^32 / (S·2^32) is computed exactly as (w·2^32) / S in 64 bits.</summary>
     private static SparseMatrix MaskedWeights(Hyperparameters hp, EpochState s, int? owner, bool[] permits)
     {
         var n = s.N;
-        var builder = new SparseMatrix.Builder(s.Weights.Sum(r => r.Length));
+        var capacity = 0;
+        for (var i = 0; i < Math.Min(n, s.Weights.Length); i++) capacity += s.Weights[i].Length;
+        var start = new int[n + 1];
+        var col = new int[capacity];
+        var val = new long[capacity];
+        var count = 0;
         for (var i = 0; i < n; i++)
         {
-            var allowed = i < permits.Length && permits[i] && i < s.Weights.Length;
-            if (allowed)
+            start[i] = count;
+            if (i >= permits.Length || !permits[i] || i >= s.Weights.Length) continue;
+            var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
+            var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
+            long sum = 0; // Σ w, in whole units
+            var rowStart = count;
+            foreach (var e in s.Weights[i])
             {
-                var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
-                var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
-                long sum = 0;
-                var entries = s.Weights[i];
-                var kept = new List<(int Col, long Val)>(entries.Length);
-                foreach (var e in entries)
-                {
-                    if (e.Uid >= n) continue;
-                    if (e.Uid == i && owner != i) continue;
-                    var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
-                    if (updated <= registered) continue;
-                    if (hp.CommitReveal && commitBlock < registered) continue;
-                    long value = (long)e.Value << I32F32.FractionBits;
-                    kept.Add((e.Uid, value));
-                    sum = checked(sum + value);
-                }
-                foreach (var (col, val) in kept)
-                    builder.Add(col, sum > 0 ? I32F32.SafeDiv(new(val), new(sum)).Bits : val);
+                if (e.Uid >= n) continue;
+                if (e.Uid == i && owner != i) continue;
+                var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
+                if (updated <= registered) continue;
+                if (hp.CommitReveal && commitBlock < registered) continue;
+                col[count] = e.Uid;
+                val[count] = e.Value;
+                sum += e.Value;
+                count++;
             }
-            builder.EndRow();
+            _ = checked(sum << I32F32.FractionBits); // the spec's I32F32 row sum must not overflow
+            for (var k = rowStart; k < count; k++)
+                val[k] = sum > 0 ? (val[k] << I32F32.FractionBits) / sum : val[k] << I32F32.FractionBits;
         }
-        return builder.Build();
+        start[n] = count;
+        return new SparseMatrix(n, start, col[..count], val[..count]);
     }
 
     /// <summary>
@@ -287,7 +292,7 @@ public static class Epoch
         var lastPosition = new int[n];
         Array.Fill(lastPosition, -1);
         var counts = new int[n + 1];
-        var owner = new int[weights.Col.Length]; // for each cell: -1 when superseded by a later duplicate in its row
+        var owner = new int[weights.Count]; // for each cell: -1 when superseded by a later duplicate in its row
         for (var r = 0; r < rows; r++)
         {
             if (activeStake[r] <= 0) continue;
@@ -335,7 +340,7 @@ public static class Epoch
             consensus[j] = WeightedQuantile(scores, stakes, start, m, below, minority);
         }
 
-        if ((long)weights.Col.Length >= 1 << 20) Parallel.For(0, n, Column);
+        if (weights.Count >= 1 << 18) Parallel.For(0, n, Column);
         else for (var j = 0; j < n; j++) Column(j);
         return consensus;
     }
@@ -384,7 +389,7 @@ public static class Epoch
     private static (SparseMatrix Clipped, long[] Trust, long[] Ranks, long[] Preranks) ClipAndRank(
         SparseMatrix weights, long[] consensus, long[] activeStake, int n, bool withPreranks)
     {
-        var builder = new SparseMatrix.Builder(weights.Col.Length);
+        var builder = new SparseMatrix.Builder(weights.Count);
         var trust = new long[weights.Rows];
         var ranks = new long[n];
         var preranks = new long[n];
@@ -420,7 +425,7 @@ public static class Epoch
     {
         if (ratio == 0) return a;
         if (ratio == I32F32.OneBits) return b;
-        var builder = new SparseMatrix.Builder(a.Col.Length + b.Col.Length);
+        var builder = new SparseMatrix.Builder(a.Count + b.Count);
         var rowA = new long[n];
         var rowB = new long[n];
         for (var i = 0; i < a.Rows; i++)
@@ -440,7 +445,7 @@ public static class Epoch
     }
 
     /// <summary>Weights.load for bonds (rows below n, every column kept) and Bonds.dropRecentlyRegistered.</summary>
-    private static SparseMatrix LoadBonds(EpochState s, int n, ulong lastTempo, Func<ushort, long> toFixed)
+    private static SparseMatrix LoadBonds(EpochState s, int n, ulong lastTempo, bool asProportion)
     {
         var builder = new SparseMatrix.Builder(s.Bonds.Sum(r => r.Length));
         for (var i = 0; i < n; i++)
@@ -451,7 +456,7 @@ public static class Epoch
                 {
                     var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
                     if (lastTempo <= registered) continue;
-                    builder.Add(e.Uid, toFixed(e.Value));
+                    builder.Add(e.Uid, asProportion ? ((long)e.Value << I32F32.FractionBits) / 65535L : (long)e.Value << I32F32.FractionBits);
                 }
             }
             builder.EndRow();
@@ -460,17 +465,25 @@ public static class Epoch
     }
 
     /// <summary>Sparse.colNormalize (columns below n; saturating column sums).</summary>
-    private static SparseMatrix ColNormalize(SparseMatrix m, int n) => DivideByColumn(m, n, (total, v) => I32F32.SaturatingAdd(new(total), new(v)).Bits);
-
-    /// <summary>Sparse.colMaxUpscale.</summary>
-    private static SparseMatrix ColMaxUpscale(SparseMatrix m, int n) => DivideByColumn(m, n, Math.Max);
-
-    private static SparseMatrix DivideByColumn(SparseMatrix m, int n, Func<long, long, long> combine)
+    private static SparseMatrix ColNormalize(SparseMatrix m, int n)
     {
         var totals = new long[n];
-        for (var k = 0; k < m.Col.Length; k++) if (m.Col[k] < n) totals[m.Col[k]] = combine(totals[m.Col[k]], m.Val[k]);
-        var values = new long[m.Val.Length];
-        for (var k = 0; k < m.Val.Length; k++)
+        for (var k = 0; k < m.Count; k++) if (m.Col[k] < n) totals[m.Col[k]] = I32F32.SaturatingAdd(new(totals[m.Col[k]]), new(m.Val[k])).Bits;
+        return DivideByColumn(m, n, totals);
+    }
+
+    /// <summary>Sparse.colMaxUpscale.</summary>
+    private static SparseMatrix ColMaxUpscale(SparseMatrix m, int n)
+    {
+        var totals = new long[n];
+        for (var k = 0; k < m.Count; k++) if (m.Col[k] < n && totals[m.Col[k]] < m.Val[k]) totals[m.Col[k]] = m.Val[k];
+        return DivideByColumn(m, n, totals);
+    }
+
+    private static SparseMatrix DivideByColumn(SparseMatrix m, int n, long[] totals)
+    {
+        var values = new long[m.Count];
+        for (var k = 0; k < m.Count; k++)
         {
             var t = m.Col[k] < n ? totals[m.Col[k]] : 0;
             values[k] = t != 0 ? I32F32.SafeDiv(new(m.Val[k]), new(t)).Bits : m.Val[k];
@@ -483,7 +496,7 @@ public static class Epoch
     {
         var n = next.Rows;
         var keep = I32F32.SaturatingSub(I32F32.One, new(alpha));
-        var builder = new SparseMatrix.Builder(next.Col.Length + old.Col.Length);
+        var builder = new SparseMatrix.Builder(next.Count + old.Count);
         var acc = new long[n];
         for (var i = 0; i < n; i++)
         {
@@ -507,7 +520,7 @@ public static class Epoch
         var low = Conversions.U16ProportionToFixed(hp.AlphaLow);
         var high = Conversions.U16ProportionToFixed(hp.AlphaHigh);
         var steepness = I32F32.FromInteger(hp.AlphaSigmoidSteepness);
-        var builder = new SparseMatrix.Builder(next.Col.Length);
+        var builder = new SparseMatrix.Builder(next.Count);
         var alpha = new long[columns];
         var decayed = new long[columns];
         var needed = new List<int>();
@@ -551,7 +564,7 @@ public static class Epoch
     private static (SparseMatrix Stored, long[] Dividends) BondsYuma3(
         Hyperparameters hp, EpochState s, int n, ulong lastTempo, SparseMatrix weightsForBonds, long[] consensus, long[] incentive, long[] activeStake)
     {
-        var bonds = LoadBonds(s, n, lastTempo, v => Conversions.U16ProportionToFixed(v).Bits);
+        var bonds = LoadBonds(s, n, lastTempo, asProportion: true);
         var liquid = hp.LiquidAlpha && consensus.Any(c => c != 0);
         SparseMatrix ema;
         if (liquid)
@@ -580,7 +593,7 @@ public static class Epoch
     private static (SparseMatrix Stored, long[] Dividends) BondsOriginal(
         Hyperparameters hp, EpochState s, int n, ulong lastTempo, SparseMatrix weightsForBonds, long[] incentive, long[] activeStake)
     {
-        var bonds = ColNormalize(LoadBonds(s, n, lastTempo, v => (long)v << I32F32.FractionBits), n);
+        var bonds = ColNormalize(LoadBonds(s, n, lastTempo, asProportion: false), n);
         var rows = Math.Min(weightsForBonds.Rows, activeStake.Length);
         var scaled = new long[weightsForBonds.Start[rows]];
         for (var i = 0; i < rows; i++)

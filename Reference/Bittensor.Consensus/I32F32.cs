@@ -68,6 +68,14 @@ public readonly record struct I32F32(long Bits) : IComparable<I32F32>
     {
         quotient = Zero;
         if (b.Bits == 0) return false;
+        if ((ulong)a.Bits < (1UL << 32) && b.Bits > 0)
+        {
+            // fast path for the common case 0 ≤ a < 1, b > 0: a·2^32 fits in 64 unsigned bits, the same truncation
+            var fast = ((ulong)a.Bits << FractionBits) / (ulong)b.Bits;
+            if (fast > long.MaxValue) return false;
+            quotient = new((long)fast);
+            return true;
+        }
         var exact = ((Int128)a.Bits << FractionBits) / b.Bits; // Int128 division truncates toward zero, as Rust's
         if (exact > long.MaxValue || exact < long.MinValue) return false;
         quotient = new((long)exact);

@@ -3,7 +3,8 @@ namespace Bittensor.Consensus;
 /// <summary>
 /// A sparse I32F32 matrix in compressed-row form: row i's cells are <c>Col[Start[i]..Start[i+1]]</c> and
 /// <c>Val[…]</c> (raw I32F32 bits), in stored order (weights keep submission order, which the chain's liquid-alpha
-/// lookup depends on). Mirrors the spec's <c>Sparse.Matrix</c>.
+/// lookup depends on). The arrays may be longer than the <see cref="Count"/> cells in use (no copy when building).
+/// Mirrors the spec's <c>Sparse.Matrix</c>.
 /// </summary>
 public sealed class SparseMatrix
 {
@@ -21,6 +22,9 @@ public sealed class SparseMatrix
     }
 
     public int RowLength(int row) => Start[row + 1] - Start[row];
+
+    /// <summary>The number of cells in use.</summary>
+    public int Count => Start[Rows];
 
     /// <summary>Appends rows one cell at a time; <see cref="EndRow"/> closes each row.</summary>
     public sealed class Builder
@@ -50,6 +54,6 @@ public sealed class SparseMatrix
 
         public void EndRow() => _start.Add(_count);
 
-        public SparseMatrix Build() => new(_start.Count - 1, [.. _start], _col[.._count], _val[.._count]);
+        public SparseMatrix Build() => new(_start.Count - 1, [.. _start], _col, _val);
     }
 }
