@@ -88,9 +88,41 @@ let private largerSubnet =
                Codec.readEpochState "input.state" (Codec.field "input" "state" input)
     }
 
+let private toReferenceFixed (x: Bittensor.Spec.Fixed.I32F32) = Bittensor.Consensus.I32F32(x.Bits)
+let private pair = Arb.fromGen (Gen.two Generators.fixedOf<Bittensor.Spec.Fixed.I32F32>)
+let private ruleConfig = { FsCheckConfig.defaultConfig with maxTest = 1000 }
+
+/// Per rule: the Reference's fixed-point operations, conversions and transcendental functions against the spec's.
+let private ruleProperties =
+    testList "per rule" [
+        testPropertyWithConfig ruleConfig "saturating add, sub, mul and safe div" (Prop.forAll pair (fun (a, b) ->
+            let ra, rb = toReferenceFixed a, toReferenceFixed b
+            (Bittensor.Spec.Fixed.Fixed.saturatingAdd a b).Bits = Bittensor.Consensus.I32F32.SaturatingAdd(ra, rb).Bits
+            && (Bittensor.Spec.Fixed.Fixed.saturatingSub a b).Bits = Bittensor.Consensus.I32F32.SaturatingSub(ra, rb).Bits
+            && (Bittensor.Spec.Fixed.Fixed.saturatingMul a b).Bits = Bittensor.Consensus.I32F32.SaturatingMul(ra, rb).Bits
+            && (Bittensor.Spec.Fixed.Fixed.safeDiv a b).Bits = Bittensor.Consensus.I32F32.SafeDiv(ra, rb).Bits))
+        testPropertyWithConfig ruleConfig "exp and the liquid-alpha sigmoid" (Prop.forAll (Arb.fromGen (Gen.zip (Gen.three Generators.proportion) (Gen.choose (-32768, 32767)))) (fun ((c, w, b), k) ->
+            let steepness = Bittensor.Spec.Fixed.Fixed.ofInteger (bigint k)
+            let low, high = min c w, max c w
+            let spec = Bittensor.Spec.Fixed.Transcendental.alphaSigmoid c w b low high steepness
+            let reference = Bittensor.Consensus.Transcendental.AlphaSigmoid(toReferenceFixed c, toReferenceFixed w, toReferenceFixed b, toReferenceFixed low, toReferenceFixed high, toReferenceFixed steepness)
+            let x: Bittensor.Spec.Fixed.I32F32 = { Bits = (w.Bits - c.Bits) * 20L }
+            let mutable referenceExp = Bittensor.Consensus.I32F32.Zero
+            let ok = Bittensor.Consensus.Transcendental.TryExp(toReferenceFixed x, &referenceExp)
+            spec.Bits = reference.Bits
+            && (match Bittensor.Spec.Fixed.Transcendental.exp x with
+                | Some e -> ok && e.Bits = referenceExp.Bits
+                | None -> not ok)))
+        testPropertyWithConfig ruleConfig "u16 conversions and the plain EMA alpha" (Prop.forAll (Arb.fromGen (Gen.zip (Gen.arrayOf Generators.proportion) (Gen.choose (0, 1_000_000)))) (fun (v, bma) ->
+            Bittensor.Spec.Fixed.Conversions.vecMaxUpscaleToU16 v = Bittensor.Consensus.Conversions.VecMaxUpscaleToU16(System.ReadOnlySpan(v |> Array.map toReferenceFixed))
+            && (v |> Array.forall (fun x -> Bittensor.Spec.Fixed.Conversions.fixedProportionToU16 x = Bittensor.Consensus.Conversions.FixedProportionToU16(toReferenceFixed x)))
+            && (Bittensor.Spec.Fixed.Conversions.emaAlphaOfBondsMovingAverage (uint64 bma)).Bits = Bittensor.Consensus.Conversions.EmaAlphaOfBondsMovingAverage(uint64 bma).Bits))
+    ]
+
 [<Tests>]
 let tests =
     testList "differential: Spec = Reference" [
+        ruleProperties
         testPropertyWithConfig { FsCheckConfig.defaultConfig with maxTest = 400 } "small subnets (1–12 uids, every branch)"
             (Prop.forAll (Arb.fromGen Generators.subnet) agree)
         testPropertyWithConfig { FsCheckConfig.defaultConfig with maxTest = 40 } "larger subnets (13–96 uids)"
