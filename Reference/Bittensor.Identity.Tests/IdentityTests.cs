@@ -195,3 +195,22 @@ public class KeyTests
         Assert.NotEqual(SecretUri.Parse("//Alice").ToEd25519().PublicKey, SecretUri.Parse("//Alice///pw").ToEd25519().PublicKey);
     }
 }
+
+public class Sr25519Tests
+{
+    [Fact]
+    public void Keccak_f1600_of_the_zero_state_matches_the_reference_value()
+    {
+        var state = new byte[200];
+        typeof(Transcript).Assembly.GetType("Bittensor.Identity.Keccak")!.GetMethod("F1600")!.Invoke(null, [state]);
+        Assert.Equal("e7dde140798f25f1", Convert.ToHexStringLower(state[..8]));
+    }
+
+    [Fact]
+    public void Alice_sr25519_from_the_dev_phrase_matches_the_published_key()
+    {
+        var alice = SecretUri.Parse("//Alice").ToSr25519();
+        Assert.Equal("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d", Convert.ToHexStringLower(alice.PublicKey));
+        Assert.Equal("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", Ss58.Encode(alice.PublicKey));
+    }
+}

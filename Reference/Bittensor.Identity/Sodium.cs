@@ -23,6 +23,27 @@ internal static partial class Sodium
     [LibraryImport(Library)]
     internal static partial int crypto_sign_verify_detached(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> message, ulong messageLength, ReadOnlySpan<byte> publicKey);
 
+    [LibraryImport(Library)]
+    internal static partial int crypto_scalarmult_ristretto255_base(Span<byte> point, ReadOnlySpan<byte> scalar);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_scalarmult_ristretto255(Span<byte> result, ReadOnlySpan<byte> scalar, ReadOnlySpan<byte> point);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_core_ristretto255_add(Span<byte> result, ReadOnlySpan<byte> p, ReadOnlySpan<byte> q);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_core_ristretto255_is_valid_point(ReadOnlySpan<byte> point);
+
+    [LibraryImport(Library)]
+    internal static partial void crypto_core_ristretto255_scalar_reduce(Span<byte> result, ReadOnlySpan<byte> wide);
+
+    [LibraryImport(Library)]
+    internal static partial void crypto_core_ristretto255_scalar_add(Span<byte> result, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y);
+
+    [LibraryImport(Library)]
+    internal static partial void crypto_core_ristretto255_scalar_mul(Span<byte> result, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y);
+
     /// <summary>Makes sure the static constructor (sodium_init) has run.</summary>
     internal static void Ensure() { }
 }
