@@ -214,3 +214,48 @@ public class Sr25519Tests
         Assert.Equal("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", Ss58.Encode(alice.PublicKey));
     }
 }
+
+public class Sr25519SignatureTests
+{
+    private static readonly byte[] AlicePublic = Convert.FromHexString("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d");
+    // "<Bytes>0x46fb7408d4f285228f4af516ea25851b</Bytes>" signed by Alice in another implementation (polkadot-js),
+    // as used by ink!'s sr25519_verify tests.
+    private static readonly byte[] Message = "<Bytes>0x46fb7408d4f285228f4af516ea25851b</Bytes>"u8.ToArray();
+    private static readonly byte[] ForeignSignature =
+    [
+        10, 125, 162, 182, 49, 112, 76, 220, 254, 147, 199, 64, 228, 18, 23, 185, 172, 102, 122, 12, 135, 85, 216, 218, 26, 130,
+        50, 219, 82, 127, 72, 124, 135, 231, 128, 210, 237, 193, 137, 106, 235, 107, 27, 239, 11, 199, 195, 141, 157, 242, 19, 91,
+        99, 62, 171, 139, 251, 23, 119, 232, 47, 173, 58, 143,
+    ];
+
+    [Fact]
+    public void A_signature_made_by_another_implementation_verifies()
+    {
+        Assert.True(Sr25519KeyPair.Verify(ForeignSignature, Message, AlicePublic));
+        var otherKey = (byte[])AlicePublic.Clone(); otherKey[0]++;
+        Assert.False(Sr25519KeyPair.Verify(ForeignSignature, Message, otherKey));
+        var otherMessage = (byte[])Message.Clone(); otherMessage[0]++;
+        Assert.False(Sr25519KeyPair.Verify(ForeignSignature, otherMessage, AlicePublic));
+        var otherSignature = (byte[])ForeignSignature.Clone(); otherSignature[0]++;
+        Assert.False(Sr25519KeyPair.Verify(otherSignature, Message, AlicePublic));
+        var unmarked = (byte[])ForeignSignature.Clone(); unmarked[63] &= 127;
+        Assert.False(Sr25519KeyPair.Verify(unmarked, Message, AlicePublic));
+    }
+
+    [Fact]
+    public void Our_signatures_verify_under_their_context_only()
+    {
+        var alice = SecretUri.Parse("//Alice").ToSr25519();
+        var signature = alice.Sign(Message);
+        Assert.True(Sr25519KeyPair.Verify(signature, Message, alice.PublicKey));
+        Assert.False(Sr25519KeyPair.Verify(signature, Message, alice.PublicKey, context: "bittensor"));
+        Assert.NotEqual(signature, alice.Sign(Message)); // a fresh nonce each time
+    }
+
+    [Fact]
+    public void Expansion_from_a_raw_seed_matches_sp_core()
+    {
+        var pair = Sr25519KeyPair.FromMiniSecret(Convert.FromHexString("5cb9063bc28a07f7444dbb29b6fc15b802b141a4e7dd5c932f2981be69e127e7"));
+        Assert.Equal("9c4189297ad2140c85861f64656d1d1318994599130d98b75ff094176d2ca31e", Convert.ToHexStringLower(pair.PublicKey));
+    }
+}

@@ -44,6 +44,9 @@ internal static partial class Sodium
     [LibraryImport(Library)]
     internal static partial void crypto_core_ristretto255_scalar_mul(Span<byte> result, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y);
 
+    [LibraryImport(Library)]
+    internal static partial void crypto_core_ristretto255_scalar_negate(Span<byte> result, ReadOnlySpan<byte> x);
+
     /// <summary>Makes sure the static constructor (sodium_init) has run.</summary>
     internal static void Ensure() { }
 }
