@@ -259,3 +259,62 @@ public class Sr25519SignatureTests
         Assert.Equal("9c4189297ad2140c85861f64656d1d1318994599130d98b75ff094176d2ca31e", Convert.ToHexStringLower(pair.PublicKey));
     }
 }
+
+public sealed class WalletTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("wallets-").FullName;
+    public void Dispose() => Directory.Delete(_root, true);
+
+    [Fact]
+    public void A_wallet_holds_an_encrypted_coldkey_and_plain_hotkeys_in_bittensor_layout()
+    {
+        var wallet = new Wallet(_root, "default");
+        var cold = wallet.WriteColdkey(Mnemonic.DevPhrase, password: "correct horse");
+        var hot = wallet.WriteHotkey("default", "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about");
+        Assert.True(File.ReadAllBytes(wallet.ColdkeyPath).AsSpan().StartsWith("$NACL"u8));
+        Assert.DoesNotContain("bottom", File.ReadAllText(wallet.ColdkeyPath));
+        Assert.DoesNotContain("privateKey", File.ReadAllText(wallet.ColdkeyPublicPath));
+        Assert.Equal(cold, wallet.ColdkeyPublic());
+        Assert.Equal(hot, wallet.HotkeyPublic("default"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wallet.ColdkeyPath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wallet.HotkeyPath("default")));
+        }
+        Assert.Equal(cold, wallet.LoadColdkey("correct horse").PublicKey);
+        var listed = Assert.Single(Wallet.List(_root));
+        Assert.Equal("default", listed.Wallet);
+        Assert.Equal(new[] { "default" }, listed.Hotkeys);
+    }
+
+    [Fact]
+    public void A_wrong_password_or_a_damaged_file_is_named_and_nothing_changes()
+    {
+        var wallet = new Wallet(_root, "w");
+        wallet.WriteColdkey(Mnemonic.DevPhrase, password: "right password");
+        var before = File.ReadAllBytes(wallet.ColdkeyPath);
+        Assert.Contains("wrong password", Assert.Throws<KeyfileException>(() => wallet.LoadColdkey("wrong password")).Message);
+        File.WriteAllBytes(wallet.ColdkeyPath, before[..30]);
+        Assert.Contains("truncated", Assert.Throws<KeyfileException>(() => wallet.LoadColdkey("right password")).Message);
+        File.WriteAllBytes(wallet.ColdkeyPath, before);
+        Assert.Contains("already exists", Assert.Throws<IOException>(() => wallet.WriteColdkey(Mnemonic.DevPhrase, null)).Message);
+        var badPhrase = Mnemonic.DevPhrase.Replace("walk", "zoo");
+        Assert.Throws<MnemonicException>(() => wallet.WriteColdkey(badPhrase, null, overwrite: true));
+        Assert.Equal(before, File.ReadAllBytes(wallet.ColdkeyPath));
+        Assert.Contains("a password is needed", Assert.Throws<KeyfileException>(() => wallet.LoadColdkey(null)).Message);
+    }
+
+    [Fact]
+    public void Keyfile_json_is_read_in_bittensor_precedence_and_checked()
+    {
+        var pair = SecretUri.Parse("//Alice").ToSr25519();
+        var publicOnly = Keyfile.ToJson(pair, null, null, publicOnly: true);
+        Assert.Equal(pair.PublicKey, Keyfile.PublicKeyOf(publicOnly));
+        Assert.Contains("holds no secret", Assert.Throws<KeyfileException>(() => Keyfile.KeyPairOf(publicOnly)).Message);
+        Assert.Equal(pair.PublicKey, Keyfile.PublicKeyOf("{\"ss58Address\": \"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\"}"));
+        Assert.Contains("does not match its secret", Assert.Throws<KeyfileException>(() =>
+            Keyfile.PublicKeyOf("{\"secretPhrase\": \"" + Mnemonic.DevPhrase + "\", \"publicKey\": \"0x" + new string('0', 64) + "\"}")).Message);
+        Assert.Contains("not valid JSON", Assert.Throws<KeyfileException>(() => Keyfile.PublicKeyOf("{oops")).Message);
+        Assert.Contains("legacy", Assert.Throws<KeyfileException>(() => Keyfile.Decrypt("gAAAAAbc"u8, "x")).Message);
+    }
+}

@@ -47,6 +47,20 @@ internal static partial class Sodium
     [LibraryImport(Library)]
     internal static partial void crypto_core_ristretto255_scalar_negate(Span<byte> result, ReadOnlySpan<byte> x);
 
+    internal const int PwhashAlgArgon2i13 = 1;
+    internal const ulong PwhashArgon2iOpsLimitSensitive = 8;
+    internal const nuint PwhashArgon2iMemLimitSensitive = 536870912;
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash(Span<byte> key, ulong keyLength, ReadOnlySpan<byte> password, ulong passwordLength,
+        ReadOnlySpan<byte> salt, ulong opsLimit, nuint memLimit, int algorithm);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_secretbox_easy(Span<byte> ciphertext, ReadOnlySpan<byte> message, ulong messageLength, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> key);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_secretbox_open_easy(Span<byte> message, ReadOnlySpan<byte> ciphertext, ulong ciphertextLength, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> key);
+
     /// <summary>Makes sure the static constructor (sodium_init) has run.</summary>
     internal static void Ensure() { }
 }
