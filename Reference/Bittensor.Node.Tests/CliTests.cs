@@ -111,3 +111,59 @@ public class CliTests
     [InlineData(99_999_999UL, "0.099999999")]
     public void Rao_prints_as_alpha_with_nine_places(ulong rao, string expected) => Assert.Equal(expected, EpochTable.Alpha(rao));
 }
+
+public sealed class WalletCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("node-wallets-").FullName;
+    public void Dispose() => Directory.Delete(_root, true);
+
+    private (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Cli.Run(["wallet", .. args, "--wallet-path", _root], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Create_writes_a_wallet_and_shows_no_secret_unless_asked()
+    {
+        var (code, output, error) = Run("create", "--name", "alice");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("coldkey 5", output);
+        Assert.Contains("(not encrypted)", output);
+        Assert.DoesNotContain("mnemonic:", output);
+        var (_, listed, _) = Run("list");
+        Assert.Equal("alice: default", listed.Trim());
+        var (_, shown, _) = Run("show", "--name", "alice");
+        Assert.Contains("hotkey default  5", shown);
+        var (again, _, refused) = Run("create", "--name", "alice");
+        Assert.Equal(1, again);
+        Assert.Contains("already exists", refused);
+    }
+
+    [Fact]
+    public void Regenerating_from_a_mnemonic_gives_the_known_address()
+    {
+        Environment.SetEnvironmentVariable("TEST_DEV_PHRASE", Bittensor.Identity.Mnemonic.DevPhrase);
+        var (code, output, _) = Run("regen-coldkey", "--name", "dev", "--mnemonic-env", "TEST_DEV_PHRASE");
+        Assert.Equal(0, code);
+        // the dev phrase without a derivation path: the address Substrate's `subkey inspect` reports for it
+        Assert.Equal("5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV", output.Split(' ')[1]);
+    }
+
+    [Fact]
+    public void Bad_input_is_named()
+    {
+        Assert.Contains("needs --name", Run("create").Error);
+        Assert.Contains("--words is 12, 15", Run("create", "--name", "x", "--words", "13").Error);
+        Assert.Contains("which is not set", Run("create", "--name", "x", "--password-env", "NO_SUCH_VARIABLE_HERE").Error);
+        Environment.SetEnvironmentVariable("TEST_BAD_PHRASE", "abandon abandon abandon");
+        var (code, _, error) = Run("regen-coldkey", "--name", "y", "--mnemonic-env", "TEST_BAD_PHRASE");
+        Assert.Equal(1, code);
+        Assert.Contains("has 3", error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "y")), "no file was written");
+        Assert.Contains("unknown wallet command", Run("frobnicate").Error);
+    }
+}

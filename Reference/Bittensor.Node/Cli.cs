@@ -16,6 +16,7 @@ public static class Cli
           simulate [--epochs N]   run the example subnet through the chain's state machine for N epochs (default 8)
                                   and print each epoch's incentive and dividends and the final metagraph (default command)
           epoch                   evaluate one Yuma epoch on a fixed example subnet and print the result as a table
+          wallet ...              create, regenerate, list and show wallets ('wallet' alone lists the commands)
           help                    show this text
         """;
 
@@ -26,6 +27,8 @@ public static class Cli
         {
             case "simulate":
                 return Simulate(args.Skip(1).ToArray(), output, error);
+            case "wallet":
+                return WalletCommands.Run(args[1..], output, error);
             case "epoch" when args.Length == 1 || args.Length == 0:
                 output.Write(RunExampleEpoch());
                 return 0;
