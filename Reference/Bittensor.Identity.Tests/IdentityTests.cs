@@ -318,3 +318,26 @@ public sealed class WalletTests : IDisposable
         Assert.Contains("legacy", Assert.Throws<KeyfileException>(() => Keyfile.Decrypt("gAAAAAbc"u8, "x")).Message);
     }
 }
+
+public class SoftDerivationTests
+{
+    [Theory]
+    [InlineData("//Bob", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty")]
+    [InlineData("//Alice//stash", "5GNJqTPyNqANBkUVMN1LPPrxXnFouWXoe2wNSmmEoLctxiZY")]
+    public void Other_well_known_dev_accounts(string uri, string address) =>
+        Assert.Equal(address, Ss58.Encode(SecretUri.Parse(uri).ToSr25519().PublicKey));
+
+    [Fact]
+    public void A_soft_child_public_key_can_be_derived_from_the_parent_public_key_alone()
+    {
+        var alice = SecretUri.Parse("//Alice").ToSr25519();
+        var chainCode = Junction.Parse("stash", hard: false).ChainCode;
+        var child = alice.DeriveSoft(chainCode);
+        Assert.Equal(child.PublicKey, Sr25519KeyPair.DerivePublicSoft(alice.PublicKey, chainCode));
+        Assert.NotEqual(alice.PublicKey, child.PublicKey);
+        Assert.Equal(child.PublicKey, SecretUri.Parse("//Alice/stash").ToSr25519().PublicKey);
+        var signature = child.Sign("soft"u8);
+        Assert.True(Sr25519KeyPair.Verify(signature, "soft"u8, child.PublicKey));
+        Assert.NotEqual(child.PublicKey, SecretUri.Parse("//Alice//stash").ToSr25519().PublicKey);
+    }
+}

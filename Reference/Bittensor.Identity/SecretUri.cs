@@ -53,16 +53,12 @@ public sealed record SecretUri(string Phrase, IReadOnlyList<Junction> Junctions,
         return new SecretUri(phrase, junctions, password);
     }
 
-    /// <summary>The sr25519 key this URI names: the phrase's mini secret, then each junction. Soft junctions are not yet
-    /// supported.</summary>
+    /// <summary>The sr25519 key this URI names: the phrase's mini secret, then each junction, hard or soft.</summary>
     public Sr25519KeyPair ToSr25519()
     {
         var key = Sr25519KeyPair.FromMiniSecret(Mnemonic.ToMiniSecret(Phrase, Password));
         foreach (var junction in Junctions)
-        {
-            if (!junction.Hard) throw new SecretUriException("soft sr25519 derivation (/name) is not implemented yet");
-            key = key.DeriveHard(junction.ChainCode);
-        }
+            key = junction.Hard ? key.DeriveHard(junction.ChainCode) : key.DeriveSoft(junction.ChainCode);
         return key;
     }
 

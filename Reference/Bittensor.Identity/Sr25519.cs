@@ -65,6 +65,56 @@ public sealed class Sr25519KeyPair
         return FromMiniSecret(miniSecret);
     }
 
+    private Sr25519KeyPair(byte[] scalar, byte[] nonce, byte[] publicKey)
+    {
+        SecretScalar = scalar;
+        Nonce = nonce;
+        PublicKey = publicKey;
+    }
+
+    /// <summary>schnorrkel's <c>derive_scalar_and_chaincode</c>: the tweak scalar a soft junction adds to the key.</summary>
+    private static byte[] SoftScalar(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> chainCode, out Transcript transcript)
+    {
+        transcript = new Transcript("SchnorrRistrettoHDKD");
+        transcript.AppendMessage("sign-bytes"u8, []);
+        transcript.AppendMessage("chain-code"u8, chainCode);
+        transcript.AppendMessage("public-key"u8, publicKey);
+        var scalar = ChallengeScalar(transcript, "HDKD-scalar"u8);
+        var nextChainCode = new byte[32];
+        transcript.ChallengeBytes("HDKD-chaincode"u8, nextChainCode);
+        return scalar;
+    }
+
+    /// <summary>The key derived through one soft junction (Substrate's <c>/name</c>, schnorrkel's
+    /// <c>derived_key_simple</c>): secret + t and public + t·B for the transcript's tweak t, so the public key can be
+    /// derived without the secret (<see cref="DerivePublicSoft"/>). The new nonce is drawn from the transcript, the
+    /// old nonce, the secret and fresh randomness, as schnorrkel does.</summary>
+    public Sr25519KeyPair DeriveSoft(ReadOnlySpan<byte> chainCode)
+    {
+        if (chainCode.Length != 32) throw new ArgumentException("a chain code is 32 bytes", nameof(chainCode));
+        var tweak = SoftScalar(PublicKey, chainCode, out var transcript);
+        var scalar = new byte[32];
+        Sodium.crypto_core_ristretto255_scalar_add(scalar, SecretScalar, tweak);
+        var nonce = new byte[32];
+        transcript.WitnessBytes("HDKD-nonce"u8, [.. Nonce, .. SecretScalar], nonce, RandomNumberGenerator.GetBytes(32));
+        var publicKey = new byte[32];
+        if (Sodium.crypto_scalarmult_ristretto255_base(publicKey, scalar) != 0) throw new CryptographicException("sr25519: derived a zero key");
+        return new Sr25519KeyPair(scalar, nonce, publicKey);
+    }
+
+    /// <summary>Soft derivation of a public key alone: public + t·B.</summary>
+    public static byte[] DerivePublicSoft(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> chainCode)
+    {
+        Sodium.Ensure();
+        if (Sodium.crypto_core_ristretto255_is_valid_point(publicKey) != 1) throw new CryptographicException("not a valid sr25519 public key");
+        var tweak = SoftScalar(publicKey, chainCode, out _);
+        var tweakPoint = new byte[32];
+        if (Sodium.crypto_scalarmult_ristretto255_base(tweakPoint, tweak) != 0) throw new CryptographicException("sr25519: zero derivation tweak");
+        var derived = new byte[32];
+        if (Sodium.crypto_core_ristretto255_add(derived, publicKey, tweakPoint) != 0) throw new CryptographicException("sr25519: derivation failed");
+        return derived;
+    }
+
     /// <summary>The signing transcript for <paramref name="message"/> under <paramref name="context"/>
     /// (<c>signing_context(context).bytes(message)</c>; Substrate signs with context "substrate").</summary>
     private static Transcript SigningTranscript(ReadOnlySpan<byte> context, ReadOnlySpan<byte> message)
