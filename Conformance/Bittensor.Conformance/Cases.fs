@@ -426,6 +426,11 @@ let regressionCases (root: string) : Case list =
                     Description = readString $"{file}: description" (field file "description" node); Seed = None
                     Input = (field file "input" node).DeepClone() } ]
 
+let private keyCases () : Case list =
+    Keys.cases ()
+    |> List.map (fun (handler, suite, name, description, seed, input) ->
+        { Runner = "keys"; Handler = handler; Suite = suite; Name = name; Description = description; Seed = seed; Input = input })
+
 /// Every case, in a stable order; <paramref name="regressions"/> is the folder of saved regression inputs.
 let all (regressions: string) : Case list =
-    handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios @ regressionCases regressions
+    handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios @ keyCases () @ regressionCases regressions

@@ -188,4 +188,5 @@ let epoch: Map<string, Handler> = Map.ofList [ "epoch_mechanism", fun input -> e
 /// The scenario runner: operations and blocks on one subnet.
 let scenario: Map<string, Handler> = Map.ofList [ "subnet", Scenario.run ]
 
-let runners: Map<string, Map<string, Handler>> = Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch; "scenario", scenario ]
+let runners: Map<string, Map<string, Handler>> =
+    Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch; "scenario", scenario; "keys", Keys.handlers ]

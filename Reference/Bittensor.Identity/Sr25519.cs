@@ -137,13 +137,18 @@ public sealed class Sr25519KeyPair
     /// <summary>A Schnorr signature (R ‖ s, with the schnorrkel marker bit set in the last byte) of the message,
     /// under the "substrate" context unless another is given. The nonce comes from the transcript, the secret nonce
     /// and fresh randomness, as schnorrkel's <c>sign</c> does.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> message, string context = "substrate")
+    public byte[] Sign(ReadOnlySpan<byte> message, string context = "substrate") => Sign(message, context, RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>As <see cref="Sign(ReadOnlySpan{byte}, string)"/> with the 32 random bytes given: for reproducible test
+    /// vectors only; real signatures must use fresh randomness.</summary>
+    public byte[] Sign(ReadOnlySpan<byte> message, string context, ReadOnlySpan<byte> randomness)
     {
+        if (randomness.Length != 32) throw new ArgumentException("32 bytes of randomness", nameof(randomness));
         var transcript = SigningTranscript(System.Text.Encoding.UTF8.GetBytes(context), message);
         transcript.AppendMessage("proto-name"u8, "Schnorr-sig"u8);
         transcript.AppendMessage("sign:pk"u8, PublicKey);
         var wide = new byte[64];
-        transcript.WitnessBytes("signing"u8, Nonce, wide, RandomNumberGenerator.GetBytes(32));
+        transcript.WitnessBytes("signing"u8, Nonce, wide, randomness);
         var r = new byte[32];
         Sodium.crypto_core_ristretto255_scalar_reduce(r, wide);
         var bigR = new byte[32];
