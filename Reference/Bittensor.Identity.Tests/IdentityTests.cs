@@ -341,3 +341,17 @@ public class SoftDerivationTests
         Assert.NotEqual(child.PublicKey, SecretUri.Parse("//Alice//stash").ToSr25519().PublicKey);
     }
 }
+
+public class MerlinTests
+{
+    [Fact]
+    public void The_published_merlin_transcript_vector()
+    {
+        // merlin's equivalence_simple, as published by the Go and Python ports
+        var transcript = new Transcript("test protocol");
+        transcript.AppendMessage("some label"u8, "some data"u8);
+        var challenge = new byte[32];
+        transcript.ChallengeBytes("challenge"u8, challenge);
+        Assert.Equal("d5a21972d0d5fe320c0d263fac7fffb8145aa640af6e9bca177c03c7efcf0615", Convert.ToHexStringLower(challenge));
+    }
+}

@@ -151,6 +151,9 @@ public sealed class WalletCommandTests : IDisposable
         Assert.Equal(0, code);
         // the dev phrase without a derivation path: the address Substrate's `subkey inspect` reports for it
         Assert.Equal("5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV", output.Split(' ')[1]);
+        var (hotCode, hotOutput, _) = Run("regen-hotkey", "--name", "dev", "--hotkey", "miner", "--mnemonic-env", "TEST_DEV_PHRASE");
+        Assert.Equal(0, hotCode);
+        Assert.Contains("hotkey miner 5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV regenerated", hotOutput);
     }
 
     [Fact]

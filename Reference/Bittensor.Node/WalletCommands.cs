@@ -17,6 +17,7 @@ public static class WalletCommands
                         and hotkey H (default "default")
           wallet new-hotkey --name W --hotkey H [--words N] [--print-mnemonic]
           wallet regen-coldkey --name W --mnemonic-env VAR [--password-env VAR] [--overwrite]
+          wallet regen-hotkey --name W --hotkey H --mnemonic-env VAR [--overwrite]
           wallet list
           wallet show --name W        the coldkey's and each hotkey's SS58 address
         """;
@@ -114,6 +115,17 @@ public static class WalletCommands
                     if (phrase is null) { error.WriteLine("bittensor-node: wallet regen-coldkey needs --mnemonic-env VAR"); return Cli.UsageError; }
                     var key = new Wallet(root, name).WriteColdkey(phrase, password, options.ContainsKey("--overwrite"));
                     output.WriteLine($"coldkey {Ss58.Encode(key)} regenerated");
+                    return 0;
+                }
+                case "regen-hotkey":
+                {
+                    if (NameOrFail() is not { } name) return Cli.UsageError;
+                    if (!options.TryGetValue("--hotkey", out var hotkey)) { error.WriteLine("bittensor-node: wallet regen-hotkey needs --hotkey"); return Cli.UsageError; }
+                    var phrase = FromEnvironment(options, "--mnemonic-env", error, out var okPhrase);
+                    if (!okPhrase) return Cli.UsageError;
+                    if (phrase is null) { error.WriteLine("bittensor-node: wallet regen-hotkey needs --mnemonic-env VAR"); return Cli.UsageError; }
+                    var key = new Wallet(root, name).WriteHotkey(hotkey, phrase, options.ContainsKey("--overwrite"));
+                    output.WriteLine($"hotkey {hotkey} {Ss58.Encode(key)} regenerated");
                     return 0;
                 }
                 case "list":
