@@ -78,6 +78,16 @@ public class CliTests
     }
 
     [Fact]
+    public void The_cabal_simulation_prints_the_papers_table()
+    {
+        var (code, output, _) = Run("analysis", "cabal", "--blocks", "5");
+        Assert.Equal(0, code);
+        Assert.Contains("| 0 | 0.4877323388820201 |", output);
+        Assert.Contains("| 4 | 0.4723093486843246 |", output);
+        Assert.Equal(Cli.UsageError, Run("analysis", "cabal", "--blocks", "0").Code);
+    }
+
+    [Fact]
     public void An_unknown_command_is_a_usage_error_that_names_it()
     {
         var (code, output, error) = Run("frobnicate");

@@ -17,6 +17,8 @@ public static class Cli
                                   and print each epoch's incentive and dividends and the final metagraph (default command)
           epoch                   evaluate one Yuma epoch on a fixed example subnet and print the result as a table
           wallet ...              create, regenerate, list and show wallets ('wallet' alone lists the commands)
+          analysis cabal [--blocks N]
+                                  the whitepaper's cabal simulation (tau 0.1, temperature 10, stakes 0.51 / 0.49)
           help                    show this text
         """;
 
@@ -29,6 +31,8 @@ public static class Cli
                 return Simulate(args.Skip(1).ToArray(), output, error);
             case "wallet":
                 return WalletCommands.Run(args[1..], output, error);
+            case "analysis" when args.Length >= 2 && args[1] == "cabal":
+                return Cabal(args[2..], output, error);
             case "epoch" when args.Length == 1 || args.Length == 0:
                 output.Write(RunExampleEpoch());
                 return 0;
@@ -66,6 +70,29 @@ public static class Cli
         }
         var (final, outputs) = Bittensor.Spec.Subnet.Examples.run(epochs);
         output.Write(SimulationReport.Render(final, outputs));
+        return 0;
+    }
+
+    private static int Cabal(string[] options, TextWriter output, TextWriter error)
+    {
+        var blocks = 100;
+        if (options.Length == 2 && options[0] == "--blocks")
+        {
+            if (!int.TryParse(options[1], out blocks) || blocks < 1 || blocks > 100_000)
+            {
+                error.WriteLine($"bittensor-node: --blocks takes a whole number from 1 to 100000, got '{options[1]}'");
+                return UsageError;
+            }
+        }
+        else if (options.Length != 0)
+        {
+            error.WriteLine($"bittensor-node: 'analysis cabal' takes only --blocks N, got: {string.Join(' ', options)}");
+            return UsageError;
+        }
+        output.WriteLine("| block | size of cabal |");
+        output.WriteLine("| --- | --- |");
+        foreach (var row in Bittensor.Spec.Analysis.Whitepaper.cabalSimulation(0.51, 0.49, 0.1, 10.0, blocks))
+            output.WriteLine($"| {row.Item1} | {row.Item2.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} |");
         return 0;
     }
 
