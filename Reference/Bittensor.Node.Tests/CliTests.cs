@@ -88,6 +88,21 @@ public class CliTests
     }
 
     [Fact]
+    public void The_guarantees_command_refuses_bad_options_with_what_was_wrong()
+    {
+        var (code, _, error) = Run("analysis", "guarantees", "--seed", "x1");
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("--seed takes a whole number, got 'x1'", error);
+        var missing = Path.Combine(Path.GetTempPath(), "bittensor-no-such-dir-" + Guid.NewGuid());
+        (code, _, error) = Run("analysis", "guarantees", "--plots", missing);
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains($"'{missing}' is not one", error);
+        (code, _, error) = Run("analysis", "guarantees", "--fast");
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("got '--fast'", error);
+    }
+
+    [Fact]
     public void An_unknown_command_is_a_usage_error_that_names_it()
     {
         var (code, output, error) = Run("frobnicate");

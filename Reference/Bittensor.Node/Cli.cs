@@ -19,6 +19,9 @@ public static class Cli
           wallet ...              create, regenerate, list and show wallets ('wallet' alone lists the commands)
           analysis cabal [--blocks N]
                                   the whitepaper's cabal simulation (tau 0.1, temperature 10, stakes 0.51 / 0.49)
+          analysis guarantees [--yuma3] [--seed N] [--plots DIR]
+                                  the Yuma Consensus document's honest-utility results recomputed with the spec's epoch;
+                                  --plots writes the worst-case honest emission curves as PNG files into DIR
           help                    show this text
         """;
 
@@ -33,6 +36,8 @@ public static class Cli
                 return WalletCommands.Run(args[1..], output, error);
             case "analysis" when args.Length >= 2 && args[1] == "cabal":
                 return Cabal(args[2..], output, error);
+            case "analysis" when args.Length >= 2 && args[1] == "guarantees":
+                return GuaranteeCommand.Run(args[2..], output, error);
             case "epoch" when args.Length == 1 || args.Length == 0:
                 output.Write(RunExampleEpoch());
                 return 0;
