@@ -77,9 +77,9 @@ public static class GuaranteeCommand
             }, group.Select(sweep => sweep.Item4).ToArray()));
 
     /// <summary>One curve per setting: worst-case honest emission against honest utility, with the stake to keep as
-    /// the red reference line; x from 0.5 to 1, y from 0.3 to 1, grid every 0.1.</summary>
+    /// the red reference line; x from 0.5 to 1, y from 0.2 to 1, grid every 0.1.</summary>
     private static Plot.Chart Curves(Guarantees.Setting baseSetting, Guarantees.Setting[] settings) =>
-        new(640, 480, new(0.5, 1.0), new(0.3, 1.0), new(0.1, 0.1),
+        new(640, 480, new(0.5, 1.0), new(0.2, 1.0), new(0.1, 0.1),
             Microsoft.FSharp.Collections.ListModule.OfSeq(settings.Select(s =>
                 CurveUtilities.Select(u => new Tuple<double, double>(u, Guarantees.worstCaseHonestEmission(s, u))).ToArray())),
             Microsoft.FSharp.Collections.ListModule.OfSeq(new[] { baseSetting.HonestStake }));
