@@ -29,9 +29,9 @@ let private parseOptions (args: string list) : Result<(string * string) list, st
 let private single (options: (string * string) list) name fallback =
     options |> List.tryFindBack (fun (n, _) -> n = name) |> Option.map snd |> Option.defaultValue fallback
 
+/// Outside a checkout the defaults fall back to the working folder, and the options say where to look instead.
 let private repositoryRoot () =
-    let rec up (dir: DirectoryInfo) = if isNull dir then Directory.GetCurrentDirectory() elif File.Exists(Path.Combine(dir.FullName, "Bittensor.sln")) then dir.FullName else up dir.Parent
-    up (DirectoryInfo(Directory.GetCurrentDirectory()))
+    VectorFiles.repositoryRootFrom (Directory.GetCurrentDirectory()) |> Result.defaultValue (Directory.GetCurrentDirectory())
 
 let private differences (expectedRoot: string) (actualRoot: string) =
     let relativeFiles root = VectorFiles.list root |> Array.map (fun f -> Path.GetRelativePath(root, f)) |> Set.ofArray

@@ -55,15 +55,20 @@ let differences (spec: EpochOutput) (reference: Bittensor.Consensus.EpochOutput)
       check "stake" spec.Stake reference.Stake ]
     |> List.choose id
 
-let private regressionsFolder = Path.Combine(__SOURCE_DIRECTORY__, "..", "regressions", "epoch", "epoch_mechanism")
+/// Conformance/regressions/epoch/epoch_mechanism in this checkout, found from the test binaries.
+let private regressionsFolder () =
+    match VectorFiles.repositoryRootFrom AppContext.BaseDirectory with
+    | Ok root -> Path.Combine(root, "Conformance", "regressions", "epoch", "epoch_mechanism")
+    | Error message -> failwith $"cannot save the counterexample: {message}"
 
 /// Saves a counterexample's input where the vector generator picks it up; returns the file's path.
 let saveRegression (hp: Hyperparameters) (state: EpochState) : string =
     let input = Cases.epochInput hp state
     let json = CanonicalJson.write input
     let name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes json))[..11]
-    Directory.CreateDirectory regressionsFolder |> ignore
-    let path = Path.Combine(regressionsFolder, name + ".json")
+    let folder = regressionsFolder ()
+    Directory.CreateDirectory folder |> ignore
+    let path = Path.Combine(folder, name + ".json")
     let document = Codec.obj [ "description", Codec.text "a differential-property counterexample (Spec ≠ Reference)"; "input", input ]
     File.WriteAllText(path, CanonicalJson.write document)
     path

@@ -105,7 +105,10 @@ let tests =
             Expect.stringContains (match result with Error m -> m | Ok _ -> "") "a reason that says why" "message"
         }
         test "every handler the spec driver serves has at least one committed vector" {
-            let root = Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "vectors")
+            let repository = VectorFiles.repositoryRootFrom AppContext.BaseDirectory
+            Expect.isOk repository "the test binaries sit inside the checkout"
+            let root = Path.Combine(Result.defaultValue "" repository, "vectors")
+            Expect.isTrue (Directory.Exists(Path.Combine(root, "epoch"))) $"the committed vectors are at {root}"
             let missing =
                 [ for KeyValue(runner, handlers) in Handlers.runners do
                     for handler in handlers.Keys do

@@ -19,6 +19,15 @@ let subtensorCommit = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0"
 /// The runners whose vectors the generator owns (it rewrites their folders completely).
 let generatedRunners = [ "math"; "epoch_step"; "epoch"; "scenario"; "keys" ]
 
+/// The checkout's root: the nearest folder at or above <paramref name="start"/> holding <c>Bittensor.sln</c>.
+/// Found at run time, never from <c>__SOURCE_DIRECTORY__</c>: CI builds map source paths to <c>/_/</c>.
+let repositoryRootFrom (start: string) : Result<string, string> =
+    let rec up (dir: DirectoryInfo) =
+        if isNull dir then Error $"no Bittensor.sln at or above {start}"
+        elif File.Exists(Path.Combine(dir.FullName, "Bittensor.sln")) then Ok dir.FullName
+        else up dir.Parent
+    up (DirectoryInfo start)
+
 let relativePath (case: Case) = Path.Combine(case.Runner, case.Handler, case.Suite, case.Name + ".json")
 
 /// The file's JSON: what the case is, where it came from, its input and the spec's output.
