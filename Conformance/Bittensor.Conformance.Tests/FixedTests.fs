@@ -176,6 +176,7 @@ let tests =
             arithmeticProperties<I96F32>
             arithmeticProperties<U64F64>
             arithmeticProperties<U96F32>
+            arithmeticProperties<I110F18>
         ]
         testList "fixed-to-fixed conversions" [
             conversionProperty<I64F64, I32F32>
@@ -184,5 +185,7 @@ let tests =
             conversionProperty<U64F64, I32F32>
             conversionProperty<I32F32, U64F64>
             conversionProperty<U96F32, I96F32>
+            conversionProperty<I110F18, I96F32>
+            conversionProperty<U96F32, I110F18>
         ]
     ]

@@ -138,6 +138,26 @@ let tests =
             Expect.isGreaterThan (State.hotkeyStake final (hotkey "miner-1")) 0UL "miners are paid in stake"
             Expect.equal final.EpochIndex 4UL "epoch index advanced"
         }
+        test "the burn: up after a busy interval, kept at the target, down after an idle one, clamped" {
+            let p = { State.defaultParameters with Burn = 1_000_000_000UL; TargetRegistrationsPerInterval = 2us; AdjustmentAlpha = 0UL }
+            Expect.equal (BlockStep.upgradedBurn p 0us) 500_000_000UL "no registrations: burn · 2 / 4"
+            Expect.equal (BlockStep.upgradedBurn p 6us) 2_000_000_000UL "six: burn · 8 / 4"
+            Expect.equal (BlockStep.upgradedBurn { p with AdjustmentAlpha = System.UInt64.MaxValue } 6us) 1_000_000_000UL "alpha 1 keeps the old burn"
+            // alpha = 1/2 exactly is not representable: (2^64 − 1)/2 / (2^64 − 1) truncates to 131071/2^18 in I110F18
+            Expect.equal (BlockStep.upgradedBurn { p with AdjustmentAlpha = System.UInt64.MaxValue / 2UL } 6us) 1_500_003_814UL "alpha ≈ 1/2: halfway, as I110F18 rounds"
+            Expect.equal (BlockStep.upgradedBurn { p with MaxBurn = 1_200_000_000UL } 6us) 1_200_000_000UL "clamped to MaxBurn"
+            Expect.equal (BlockStep.upgradedBurn { p with Burn = 600_000UL } 0us) p.MinBurn "clamped to MinBurn"
+            let s = { genesis () with LastAdjustmentBlock = 0UL; RegistrationsThisInterval = 2us; BurnRegistrationsThisInterval = 2us }
+            let atTarget = BlockStep.adjustRegistrationTerms { s with Parameters = p } 100UL
+            Expect.equal atTarget.Parameters.Burn 1_000_000_000UL "registrations at the target: unchanged (only the difficulty would move)"
+            Expect.equal (atTarget.LastAdjustmentBlock, atTarget.RegistrationsThisInterval) (100UL, 0us) "counters reset"
+            let early = BlockStep.adjustRegistrationTerms { s with Parameters = p; LastAdjustmentBlock = 1UL } 100UL
+            Expect.equal (early.LastAdjustmentBlock, early.RegistrationsThisInterval) (1UL, 2us) "99 blocks: not yet"
+            let idle = BlockStep.adjustRegistrationTerms { s with Parameters = p; RegistrationsThisInterval = 0us; BurnRegistrationsThisInterval = 0us } 100UL
+            Expect.equal idle.Parameters.Burn 500_000_000UL "idle interval: halved"
+            let registered = apply (Register(account "newcomer", account "newcomer-hot")) { s with Balances = s.Balances.Add(account "newcomer", 2_000_000_000UL) } |> ok
+            Expect.equal (registered.RegistrationsThisInterval, registered.BurnRegistrationsThisInterval) (3us, 3us) "a registration counts in the interval"
+        }
         test "before 2025-10 epochs fire when (b + netuid + 1) mod (tempo + 1) = 0" {
             let start = genesis ()
             let legacy = { start with Parameters = { start.Parameters with Epoch = { start.Parameters.Epoch with Era = Bittensor.Spec.Yuma.Before2025_10 } } }

@@ -379,7 +379,15 @@ let private handMadeScenarios: Case list =
                Scenario.Apply(ServeAxon(people[4].Hotkey, 1u, 167772161I, 8092us, 4uy, 4uy)) ])
       scenarioCase "before_2025_10_schedule" "the old tempo rule: epochs every τ + 1 blocks at (b + netuid + 1) mod (τ + 1) = 0"
           (genesisOf { p with Epoch = { p.Epoch with Era = Bittensor.Spec.Yuma.Before2025_10 } })
-          (registerAndStake @ [ Scenario.Advance 25 ] @ (validators |> Array.map setWeights |> List.ofArray) @ [ Scenario.Advance 50 ]) ]
+          (registerAndStake @ [ Scenario.Advance 25 ] @ (validators |> Array.map setWeights |> List.ofArray) @ [ Scenario.Advance 50 ])
+      scenarioCase "burn_adjustment" "the burn rises after a busy interval, stays with registrations at the target, and falls after an idle one"
+          (genesisOf { p with AdjustmentInterval = 10us; TargetRegistrationsPerInterval = 1us; AdjustmentAlpha = System.UInt64.MaxValue / 4UL })
+          (registerAndStake
+           @ [ Scenario.Advance 10
+               Scenario.Apply(Register(owner.Coldkey, State.exampleAccount "extra-hotkey"))
+               Scenario.Advance 10
+               Scenario.Advance 30
+               Scenario.Apply(Register(owner.Coldkey, State.exampleAccount "newcomer-hotkey")) ]) ]
 
 /// A seeded random scenario: registrations by participants and strangers, stake moves, weight submissions (valid and
 /// not), axons, and block steps.

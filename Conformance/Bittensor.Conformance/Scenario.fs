@@ -30,6 +30,11 @@ let parameters (p: SubnetParameters) =
           "reveal_period_epochs", u64 p.RevealPeriodEpochs
           "max_unrevealed_commits", num p.MaxUnrevealedCommits
           "burn", u64 p.Burn
+          "min_burn", u64 p.MinBurn
+          "max_burn", u64 p.MaxBurn
+          "adjustment_interval", num (int p.AdjustmentInterval)
+          "target_registrations_per_interval", num (int p.TargetRegistrationsPerInterval)
+          "adjustment_alpha", u64 p.AdjustmentAlpha
           "max_registrations_per_block", num p.MaxRegistrationsPerBlock
           "min_stake", u64 p.MinStake
           "serving_rate_limit", u64 p.ServingRateLimit
@@ -53,6 +58,14 @@ let readParameters path (node: JsonNode) : SubnetParameters =
       RevealPeriodEpochs = readU64 (p "reveal_period_epochs") (f "reveal_period_epochs")
       MaxUnrevealedCommits = readInt (p "max_unrevealed_commits") (f "max_unrevealed_commits")
       Burn = readU64 (p "burn") (f "burn")
+      MinBurn = readU64 (p "min_burn") (f "min_burn")
+      MaxBurn = readU64 (p "max_burn") (f "max_burn")
+      AdjustmentInterval = readU16 (p "adjustment_interval") (f "adjustment_interval")
+      TargetRegistrationsPerInterval =
+        match readU16 (p "target_registrations_per_interval") (f "target_registrations_per_interval") with
+        | 0us -> malformed (p "target_registrations_per_interval") "at least 1 (the burn adjustment divides by it)"
+        | target -> target
+      AdjustmentAlpha = readU64 (p "adjustment_alpha") (f "adjustment_alpha")
       MaxRegistrationsPerBlock = readInt (p "max_registrations_per_block") (f "max_registrations_per_block")
       MinStake = readU64 (p "min_stake") (f "min_stake")
       ServingRateLimit = readU64 (p "serving_rate_limit") (f "serving_rate_limit")
@@ -138,6 +151,9 @@ let final (s: SubnetState) =
           "pending_server_emission", u64 s.PendingServerEmission
           "pending_validator_emission", u64 s.PendingValidatorEmission
           "pending_owner_cut", u64 s.PendingOwnerCut
+          "burn", u64 s.Parameters.Burn
+          "last_adjustment_block", u64 s.LastAdjustmentBlock
+          "registrations_this_interval", num (int s.RegistrationsThisInterval)
           "neurons", JsonArray(s.Neurons |> Array.map neuron)
           "stake", JsonArray(s.Stake |> Seq.map (fun kv -> JsonArray(account (fst kv.Key), account (snd kv.Key), u64 kv.Value) :> JsonNode) |> Array.ofSeq)
           "balances", JsonArray(s.Balances |> Seq.map (fun kv -> JsonArray(account kv.Key, u64 kv.Value) :> JsonNode) |> Array.ofSeq) ]

@@ -5,7 +5,7 @@
 /// <para>Source: <c>substrate-fixed</c> v0.6.0 (encointer fork) as used by <c>opentensor/subtensor</c>, and
 /// <c>primitives/safe-math</c> for <c>safe_div</c>. The contract is section 1 of <c>shared/notes/yuma-epoch.md</c>;
 /// <c>docs/fixed-point.md</c> explains it for auditors.</para>
-/// <para>Every function is generic over the five chain types (<c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>,
+/// <para>Every function is generic over the six chain types (<c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>, <c>I110F18</c>,
 /// <c>U64F64</c>, <c>U96F32</c>). Examples use <c>I32F32</c>, where 1.0 is bits 4294967296 (2^32).</para>
 /// <para>Overflow policies, named as in Rust: a plain operation (<c>add</c>, <c>mul</c>, <c>ofInteger</c>, …) raises
 /// <see cref="T:System.OverflowException"/> where the chain would panic (debug) — the epoch never reaches that on valid

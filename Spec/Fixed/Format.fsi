@@ -3,7 +3,7 @@
 /// </summary>
 /// <remarks>
 /// A fixed-point value is an integer <c>bits</c> read as <c>bits / 2^FractionBits</c>. The chain uses the
-/// <c>substrate-fixed</c> crate (encointer fork, v0.6.0); its types are <c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>,
+/// <c>substrate-fixed</c> crate (encointer fork, v0.6.0); its types are <c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>, <c>I110F18</c>,
 /// <c>U64F64</c> and <c>U96F32</c>. Every operation in <see cref="T:Bittensor.Spec.Fixed.FixedModule"/> is written as
 /// "compute the exact result as an integer number of ulps with a stated rounding, then apply an overflow policy", using
 /// the primitives below on arbitrary-precision integers, so nothing is ever rounded by accident.
@@ -36,7 +36,7 @@ type FixedFormat =
 
 /// <summary>
 /// A fixed-point type: its format, and the raw-bits view every generic operation works through. Implemented by
-/// <c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>, <c>U64F64</c> and <c>U96F32</c>.
+/// <c>I32F32</c>, <c>I64F64</c>, <c>I96F32</c>, <c>I110F18</c>, <c>U64F64</c> and <c>U96F32</c>.
 /// </summary>
 type IFixed<'T when 'T :> IFixed<'T>> =
     /// The layout of this type.

@@ -1,6 +1,6 @@
 namespace Bittensor.Spec.Fixed
 
-// The chain's five fixed-point types. Each is a struct over its raw bits; equality and ordering are those of the bits
+// The chain's six fixed-point types. Each is a struct over its raw bits; equality and ordering are those of the bits
 // (which order exactly as the values do). All arithmetic lives in the generic `Fixed` module; the operators below are
 // the chain's plain Rust operators (exact or floored, raising on overflow, see Fixed.fsi) so that expressions that the
 // chain writes as `a + b` read the same here. Each type declares the same handful of members; only its format and bit
@@ -22,6 +22,8 @@ module Formats =
     let U64F64 = FixedFormat("U64F64", 64, 64, false)
     /// Unsigned, 96 + 32 bits: coinbase amounts and the TAO weight.
     let U96F32 = FixedFormat("U96F32", 96, 32, false)
+    /// Signed, 110 + 18 bits: the registration-cost (burn) adjustment.
+    let I110F18 = FixedFormat("I110F18", 110, 18, true)
 
 module internal Display =
     /// Enough decimal places to tell neighbouring values apart, and the raw bits, which are authoritative.
@@ -133,5 +135,25 @@ type U96F32 =
     static member (-)(a: U96F32, b: U96F32) = Fixed.sub a b
     static member (*)(a: U96F32, b: U96F32) = Fixed.mul a b
     static member (/)(a: U96F32, b: U96F32) = Fixed.div a b
+    member v.Display = Display.describe v
+    override v.ToString() = v.Display
+
+/// Signed 128-bit fixed point with 18 fraction bits (value = Bits / 2^18): the burn adjustment's working type.
+[<Struct; StructuredFormatDisplay("{Display}")>]
+type I110F18 =
+    { Bits: Int128 }
+    interface IFixed<I110F18> with
+        static member Format = Formats.I110F18
+        static member ToBits v = Int128Bits.toBig v.Bits
+        static member OfBitsUnchecked b = { Bits = Int128Bits.ofBig b }
+    static member Zero: I110F18 = { Bits = Int128.Zero }
+    static member One: I110F18 = { Bits = Int128.One <<< 18 }
+    static member MaxValue: I110F18 = { Bits = Int128.MaxValue }
+    static member MinValue: I110F18 = { Bits = Int128.MinValue }
+    static member (+)(a: I110F18, b: I110F18) = Fixed.add a b
+    static member (-)(a: I110F18, b: I110F18) = Fixed.sub a b
+    static member (*)(a: I110F18, b: I110F18) = Fixed.mul a b
+    static member (/)(a: I110F18, b: I110F18) = Fixed.div a b
+    static member (~-)(a: I110F18) = Fixed.neg a
     member v.Display = Display.describe v
     override v.ToString() = v.Display

@@ -9,6 +9,45 @@ open Bittensor.Spec.Yuma
 
 let private u96 (x: uint64) = Fixed.ofInteger<U96F32> (BigInteger x)
 
+let private i110 (x: uint64) = Fixed.ofInteger<I110F18> (BigInteger x)
+
+/// <summary><c>upgraded_burn</c>: the burn moved toward <c>burn · (registrations + target) / (2 · target)</c>, keeping the
+/// fraction <c>AdjustmentAlpha / (2^64 − 1)</c> of the old value, in I110F18 with saturating operations (products
+/// floored, quotients truncated), then clamped: at or above <c>MaxBurn</c> gives <c>MaxBurn</c>, at or below
+/// <c>MinBurn</c> gives <c>MinBurn</c>, otherwise floored to rao. The counts add saturating in u16.</summary>
+/// <example>Burn 1 TAO, no registrations, target 2, alpha 0: 1 TAO · 2 / 4 = 0.5 TAO.</example>
+let upgradedBurn (parameters: SubnetParameters) (registrations: uint16) : uint64 =
+    let saturatingAdd16 (a: uint16) (b: uint16) = uint16 (min 65535 (int a + int b))
+    let target = parameters.TargetRegistrationsPerInterval
+    let burn = i110 parameters.Burn
+    let updated =
+        Fixed.saturatingDiv (Fixed.saturatingMul burn (i110 (uint64 (saturatingAdd16 registrations target)))) (i110 (uint64 (saturatingAdd16 target target)))
+    let alpha = Fixed.saturatingDiv (i110 parameters.AdjustmentAlpha) (i110 System.UInt64.MaxValue)
+    let next = Fixed.saturatingAdd (Fixed.saturatingMul alpha burn) (Fixed.saturatingMul (Fixed.saturatingSub I110F18.One alpha) updated)
+    if next >= i110 parameters.MaxBurn then parameters.MaxBurn
+    elif next <= i110 parameters.MinBurn then parameters.MinBurn
+    else Fixed.toUInt64 next
+
+/// <summary><c>adjust_registration_terms_for_networks</c> for one subnet at <paramref name="block"/>: once
+/// <c>AdjustmentInterval</c> blocks have passed since the last adjustment (saturating), the burn is upgraded when the
+/// interval saw more registrations than the target, or none at all (the chain's cases B and E; with registrations at
+/// or below the target the chain moves only the proof-of-work difficulty, case D, which is not modelled); then the
+/// counters reset and <c>LastAdjustmentBlock</c> = block. The per-block registration count resets every block.</summary>
+let adjustRegistrationTerms (state: SubnetState) (block: uint64) : SubnetState =
+    let p = state.Parameters
+    let reset = { state with RegistrationsThisBlock = 0 }
+    if block - min block state.LastAdjustmentBlock < uint64 p.AdjustmentInterval then reset
+    else
+        let registrations = state.RegistrationsThisInterval
+        let tooMany = registrations > p.TargetRegistrationsPerInterval
+        let none = state.BurnRegistrationsThisInterval = 0us
+        let burn = if tooMany || none then upgradedBurn p registrations else p.Burn
+        { reset with
+            Parameters = { p with Burn = burn }
+            LastAdjustmentBlock = block
+            RegistrationsThisInterval = 0us
+            BurnRegistrationsThisInterval = 0us }
+
 /// The block's alpha split: owner cut, server (miner) half, validator rest.
 type BlockEmission = { OwnerCut: uint64; Server: uint64; Validator: uint64 }
 
@@ -78,8 +117,8 @@ let distribute (state: SubnetState) : SubnetState * EpochOutput =
                 Emission = output.Emission[i]; ValidatorPermit = output.NewValidatorPermits[i]; Bonds = output.Bonds[i] })
     { state with Neurons = updated; Stake = stake }, output
 
-/// <summary>Advances the subnet to the next block (<c>block_step</c> for one subnet): the registration counter resets,
-/// the block's emission accumulates, <c>BlocksSinceLastStep</c> counts up, and if an epoch is due (see
+/// <summary>Advances the subnet to the next block (<c>block_step</c> for one subnet): the registration terms adjust
+/// (see <see cref="M:Bittensor.Spec.Subnet.BlockStep.adjustRegistrationTerms"/>), the block's emission accumulates, <c>BlocksSinceLastStep</c> counts up, and if an epoch is due (see
 /// <see cref="M:Bittensor.Spec.Subnet.State.shouldRunEpoch"/>) the scheduler records it (<c>LastEpochBlock</c>,
 /// <c>SubnetEpochIndex</c> + 1, counters reset), the epoch runs on the drained emission, and
 /// <c>LastMechansimStepBlock</c> becomes the block. Returns the epoch's output when one ran.</summary>
@@ -87,9 +126,8 @@ let step (state: SubnetState) : SubnetState * EpochOutput option =
     let block = state.Block + 1UL
     let emission = blockEmission state.Parameters
     let accrued =
-        { state with
+        { adjustRegistrationTerms state block with
             Block = block
-            RegistrationsThisBlock = 0
             PendingServerEmission = state.PendingServerEmission + emission.Server
             PendingValidatorEmission = state.PendingValidatorEmission + emission.Validator
             PendingOwnerCut = state.PendingOwnerCut + emission.OwnerCut

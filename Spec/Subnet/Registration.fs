@@ -32,10 +32,12 @@ let private replace (state: SubnetState) (uid: int) (fresh: Neuron) : Neuron[] =
         if i = uid then fresh
         else { neuron with Weights = neuron.Weights |> Array.map (fun e -> if e.Uid = uid then { e with Value = 0us } else e) })
 
+let private saturatingIncrement (count: uint16) = if count = System.UInt16.MaxValue then count else count + 1us
+
 /// <summary><c>burned_register</c>: pays <c>Burn</c> from the coldkey and gives the hotkey a uid: the next uid while
 /// the subnet has fewer than <c>MaxAllowedUids</c>, otherwise the pruned one. Checks, in order:
 /// at most <c>MaxRegistrationsPerBlock</c> per block; the hotkey is not yet registered; the coldkey can pay; a uid can
-/// be pruned.</summary>
+/// be pruned. Counts the registration in this block and in this adjustment interval.</summary>
 let register (state: SubnetState) (coldkey: AccountId) (hotkey: AccountId) : Result<SubnetState, SubnetError> =
     let p = state.Parameters
     let cost = p.Burn
@@ -53,4 +55,6 @@ let register (state: SubnetState) (coldkey: AccountId) (hotkey: AccountId) : Res
             Ok { state with
                    Neurons = neurons
                    Balances = state.Balances |> Map.add coldkey (State.balance state coldkey - cost)
-                   RegistrationsThisBlock = state.RegistrationsThisBlock + 1 }
+                   RegistrationsThisBlock = state.RegistrationsThisBlock + 1
+                   RegistrationsThisInterval = saturatingIncrement state.RegistrationsThisInterval
+                   BurnRegistrationsThisInterval = saturatingIncrement state.BurnRegistrationsThisInterval }

@@ -61,6 +61,11 @@ let defaultParameters: SubnetParameters =
       RevealPeriodEpochs = 1UL
       MaxUnrevealedCommits = 10
       Burn = 1_000_000_000UL
+      MinBurn = 500_000UL
+      MaxBurn = 100_000_000_000UL
+      AdjustmentInterval = 100us
+      TargetRegistrationsPerInterval = 2us
+      AdjustmentAlpha = 0UL
       MaxRegistrationsPerBlock = 1
       MinStake = 500_000UL
       ServingRateLimit = 50UL
@@ -74,6 +79,7 @@ let create (netuid: uint16) (ownerColdkey: AccountId) (ownerHotkey: AccountId) (
     let offset = uint64 netuid % max (uint64 parameters.Epoch.Tempo) 1UL
     { Netuid = netuid; OwnerColdkey = ownerColdkey; OwnerHotkey = ownerHotkey; Parameters = parameters; Neurons = [||]
       Stake = Map.empty; Balances = balances; Block = block; RegistrationsThisBlock = 0
+      LastAdjustmentBlock = 0UL; RegistrationsThisInterval = 0us; BurnRegistrationsThisInterval = 0us
       LastEpochBlock = (if block > offset then block - offset else 0UL); PendingEpochAt = 0UL; BlocksSinceLastStep = 0UL
       EpochIndex = 0UL; LastMechanismStepBlock = 0UL; PendingServerEmission = 0UL; PendingValidatorEmission = 0UL
       PendingOwnerCut = 0UL; WeightCommits = Map.empty }

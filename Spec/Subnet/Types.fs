@@ -67,8 +67,18 @@ type SubnetParameters =
       RevealPeriodEpochs: uint64
       /// Most unrevealed commitments per hotkey.
       MaxUnrevealedCommits: int
-      /// Registration cost in rao, burned from the coldkey (<c>Burn</c>).
+      /// Registration cost in rao, burned from the coldkey (<c>Burn</c>); moved every adjustment interval.
       Burn: uint64
+      /// The burn never adjusts below this (<c>MinBurn</c>) …
+      MinBurn: uint64
+      /// … nor above this (<c>MaxBurn</c>).
+      MaxBurn: uint64
+      /// Blocks between two burn adjustments (<c>AdjustmentInterval</c>).
+      AdjustmentInterval: uint16
+      /// Registrations per interval the burn adjustment aims at (<c>TargetRegistrationsPerInterval</c>; at least 1).
+      TargetRegistrationsPerInterval: uint16
+      /// How much of the old burn an adjustment keeps, · (2^64 − 1) (<c>AdjustmentAlpha</c>; 0 jumps to the target).
+      AdjustmentAlpha: uint64
       /// Most registrations in one block (<c>MaxRegistrationsPerBlock</c>).
       MaxRegistrationsPerBlock: int
       /// Smallest stake or unstake amount in rao.
@@ -97,6 +107,12 @@ type SubnetState =
       /// The current block.
       Block: uint64
       RegistrationsThisBlock: int
+      /// The burn adjustment's counters (<c>LastAdjustmentBlock</c>, <c>RegistrationsThisInterval</c>,
+      /// <c>BurnRegistrationsThisInterval</c>). Every registration here is burned, so the two counts are equal; the
+      /// chain keeps both because proof-of-work registrations count in the first only.
+      LastAdjustmentBlock: uint64
+      RegistrationsThisInterval: uint16
+      BurnRegistrationsThisInterval: uint16
       /// The epoch scheduler (<c>LastEpochBlock</c>, <c>PendingEpochAt</c>, <c>BlocksSinceLastStep</c>,
       /// <c>SubnetEpochIndex</c>, <c>LastMechansimStepBlock</c>).
       LastEpochBlock: uint64
