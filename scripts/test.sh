@@ -68,6 +68,8 @@ run_conformance "vectors are generated, never hand-edited" check
 run_conformance "spec driver" run --driver "$conformance spec-driver" --report TestResults/conformance-spec.json
 run_conformance "reference driver" run --driver "dotnet Reference/Bittensor.Consensus.Driver/bin/Release/net10.0/consensus-driver.dll" \
     --exclusions Reference/Bittensor.Consensus.Driver/exclusions.json
+run_conformance "reference chain driver" run --driver "dotnet Reference/Bittensor.Chain.Driver/bin/Release/net10.0/chain-driver.dll" \
+    --exclusions Reference/Bittensor.Chain.Driver/exclusions.json
 run_conformance "python example driver" run --driver "python3 Conformance/drivers/python/math_driver.py" --filter math/ \
     --exclusions Conformance/drivers/python/exclusions.json
 rm -f "$log" "$log.sum"

@@ -9,41 +9,41 @@ public sealed class MalformedInputException(string message) : Exception(message)
 /// <summary>Reads epoch inputs and writes epoch outputs in the vector format (<c>vectors/formats/epoch.md</c>).</summary>
 public static class VectorCodec
 {
-    private static JsonNode Field(JsonNode? node, string path, string name) =>
+    public static JsonNode Field(JsonNode? node, string path, string name) =>
         node is JsonObject o && o.TryGetPropertyValue(name, out var value) && value is not null
             ? value
             : throw new MalformedInputException($"{path}.{name}: expected a field (it is missing or null)");
 
-    private static string Text(JsonNode node, string path) =>
+    public static string Text(JsonNode node, string path) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s
         : node is JsonValue n ? n.ToJsonString()
         : throw new MalformedInputException($"{path}: expected a number or a string of digits");
 
-    private static ulong U64(JsonNode node, string path) =>
+    public static ulong U64(JsonNode node, string path) =>
         ulong.TryParse(Text(node, path), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
         : throw new MalformedInputException($"{path}: expected a u64");
 
-    private static ushort U16(JsonNode node, string path) =>
+    public static ushort U16(JsonNode node, string path) =>
         ushort.TryParse(Text(node, path), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
         : throw new MalformedInputException($"{path}: expected a u16, 0 to 65535");
 
-    private static short I16(JsonNode node, string path) =>
+    public static short I16(JsonNode node, string path) =>
         short.TryParse(Text(node, path), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v
         : throw new MalformedInputException($"{path}: expected an i16");
 
-    private static int Int(JsonNode node, string path) =>
+    public static int Int(JsonNode node, string path) =>
         int.TryParse(Text(node, path), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
         : throw new MalformedInputException($"{path}: expected a non-negative integer");
 
-    private static bool Bool(JsonNode node, string path) =>
+    public static bool Bool(JsonNode node, string path) =>
         node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new MalformedInputException($"{path}: expected true or false");
 
-    private static T[] Array<T>(JsonNode node, string path, Func<JsonNode, string, T> read) =>
+    public static T[] Array<T>(JsonNode node, string path, Func<JsonNode, string, T> read) =>
         node is JsonArray a
             ? a.Select((item, i) => item is null ? throw new MalformedInputException($"{path}[{i}]: unexpected null") : read(item, $"{path}[{i}]")).ToArray()
             : throw new MalformedInputException($"{path}: expected an array");
 
-    private static StoredEntry[][] Rows(JsonNode node, string path) =>
+    public static StoredEntry[][] Rows(JsonNode node, string path) =>
         Array(node, path, (row, p) => Array(row, p, (pair, q) =>
             pair is JsonArray { Count: 2 } a ? new StoredEntry(Int(a[0]!, $"{q}[0]"), U16(a[1]!, $"{q}[1]"))
             : throw new MalformedInputException($"{q}: expected a [uid, u16] pair")));
