@@ -22,6 +22,8 @@ public static class Cli
           analysis guarantees [--yuma3] [--seed N] [--plots DIR]
                                   the Yuma Consensus document's honest-utility results recomputed with the spec's epoch;
                                   --plots writes the worst-case honest emission curves as PNG files into DIR
+          chain|subnet|stake|weights ...
+                                  the embedded chain and its btcli-style commands ('chain' alone lists them)
           help                    show this text
         """;
 
@@ -34,6 +36,8 @@ public static class Cli
                 return Simulate(args.Skip(1).ToArray(), output, error);
             case "wallet":
                 return WalletCommands.Run(args[1..], output, error);
+            case "chain" or "subnet" or "stake" or "weights":
+                return ChainCommands.Run(command, args[1..], output, error);
             case "analysis" when args.Length >= 2 && args[1] == "cabal":
                 return Cabal(args[2..], output, error);
             case "analysis" when args.Length >= 2 && args[1] == "guarantees":
