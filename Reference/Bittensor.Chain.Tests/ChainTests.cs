@@ -172,10 +172,14 @@ public class RpcTests
         return (node, server, new JsonRpcSubtensor(server.HttpUri));
     }
 
+    /// <summary>Posts with <c>Expect: 100-continue</c>, so that a body the server refuses by its length is never sent
+    /// (without it the server may close the connection while the client is still writing).</summary>
     private static async Task<string> Post(Uri uri, string body)
     {
         using var http = new HttpClient();
-        using var response = await http.PostAsync(uri, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
         return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
