@@ -65,6 +65,27 @@ public class ChainProcessTests
     }
 
     [Fact]
+    public async Task The_load_test_loses_no_accepted_extrinsic()
+    {
+        using var node = ChainNode.Open(null);
+        await using var server = await Bittensor.Chain.Rpc.RpcServer.StartAsync(node, 0, manualSeal: false);
+        using var stop = new CancellationTokenSource();
+        var producer = node.RunAsync(TimeSpan.Zero, stop.Token);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await Task.Run(() => Cli.Run(["chain", "load", "--clients", "3", "--seconds", "1", "--url", server.HttpUri.ToString()], output, error));
+        await stop.CancelAsync();
+        await producer;
+        Assert.Equal("", error.ToString());
+        Assert.Equal(0, code);
+        Assert.Matches(@"load: 3 clients, [1-9]\d* extrinsics accepted .* 0 failed calls; 0 lost", output.ToString());
+        // Alice funded 3 clients; every transfer the clients made is in a block
+        var sent = int.Parse(System.Text.RegularExpressions.Regex.Match(output.ToString(), @"(\d+) extrinsics accepted").Groups[1].Value);
+        var inBlocks = Enumerable.Range(0, (int)node.BestHeader.Number + 1).Sum(n => node.BlockAt((ulong)n)!.Extrinsics.Count);
+        Assert.Equal(sent + 3, inBlocks);
+    }
+
+    [Fact]
     public void Weights_convert_to_u16_as_the_sdk_does_exactly()
     {
         var (uids, values) = ChainCommands.ConvertWeights([1, 2, 3, 4], ["0.5", "0.25", "0", "1"]);
