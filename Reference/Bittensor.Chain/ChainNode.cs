@@ -127,8 +127,7 @@ public sealed class ChainNode : IDisposable
         lock (_gate)
         {
             var next = _state.Nonces.GetValueOrDefault(account);
-            foreach (var (_, _, x) in _pool.OrderBy(p => p.Extrinsic.Nonce))
-                if (x.Signer == account && x.Nonce == next) next++;
+            while (_poolNonces.Contains((account, next))) next++;
             return next;
         }
     }
