@@ -72,6 +72,8 @@ run_conformance "reference chain driver" run --driver "dotnet Reference/Bittenso
     --exclusions Reference/Bittensor.Chain.Driver/exclusions.json
 run_conformance "python example driver" run --driver "python3 Conformance/drivers/python/math_driver.py" --filter math/ \
     --exclusions Conformance/drivers/python/exclusions.json
+run_conformance "python wire driver (CPython's own str() and SHA3)" run --driver "python3 Conformance/drivers/python/wire_driver.py" --filter wire/ \
+    --exclusions Conformance/drivers/python/wire_exclusions.json
 rm -f "$log" "$log.sum"
 
 echo "$passed passed, $failed failed"

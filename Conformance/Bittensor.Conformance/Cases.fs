@@ -439,6 +439,11 @@ let private keyCases () : Case list =
     |> List.map (fun (handler, suite, name, description, seed, input) ->
         { Runner = "keys"; Handler = handler; Suite = suite; Name = name; Description = description; Seed = seed; Input = input })
 
+let private wireCases () : Case list =
+    Wire.cases ()
+    |> List.map (fun (handler, suite, name, description, seed, input) ->
+        { Runner = "wire"; Handler = handler; Suite = suite; Name = name; Description = description; Seed = seed; Input = input })
+
 /// Every case, in a stable order; <paramref name="regressions"/> is the folder of saved regression inputs.
 let all (regressions: string) : Case list =
-    handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios @ keyCases () @ regressionCases regressions
+    handMadeMath @ randomMathCases @ epochCases @ handMadeScenarios @ randomScenarios @ keyCases () @ wireCases () @ regressionCases regressions

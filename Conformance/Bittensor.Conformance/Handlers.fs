@@ -189,4 +189,4 @@ let epoch: Map<string, Handler> = Map.ofList [ "epoch_mechanism", fun input -> e
 let scenario: Map<string, Handler> = Map.ofList [ "subnet", Scenario.run ]
 
 let runners: Map<string, Map<string, Handler>> =
-    Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch; "scenario", scenario; "keys", Keys.handlers ]
+    Map.ofList [ "math", math; "epoch_step", epochStep; "epoch", epoch; "scenario", scenario; "keys", Keys.handlers; "wire", Wire.handlers ]

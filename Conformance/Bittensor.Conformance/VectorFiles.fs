@@ -17,7 +17,7 @@ let specVersion = "0.1.0"
 let subtensorCommit = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0"
 
 /// The runners whose vectors the generator owns (it rewrites their folders completely).
-let generatedRunners = [ "math"; "epoch_step"; "epoch"; "scenario"; "keys" ]
+let generatedRunners = [ "math"; "epoch_step"; "epoch"; "scenario"; "keys"; "wire" ]
 
 /// The checkout's root: the nearest folder at or above <paramref name="start"/> holding <c>Bittensor.sln</c>.
 /// Found at run time, never from <c>__SOURCE_DIRECTORY__</c>: CI builds map source paths to <c>/_/</c>.
