@@ -28,7 +28,7 @@ public static class ChainCommands
           weights set --netuid N --hotkey-uri HOTKEY --uids 1,2 --weights 0.7,0.3 [--version-key K]
         """;
 
-    private sealed class UsageException(string message) : Exception(message);
+    internal sealed class UsageException(string message) : Exception(message);
 
     public static int Run(string group, string[] args, TextWriter output, TextWriter error)
     {

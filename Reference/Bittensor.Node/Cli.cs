@@ -13,6 +13,12 @@ public static class Cli
         usage: bittensor-node <command>
 
         commands:
+          localnet [--epochs N] [--quick] ...
+                                  the main job: the embedded chain, a subnet, two validators and six miners (four
+                                  TorchSharp language models, a noise miner, a copier) over the axon/dendrite protocol;
+                                  prints progress, the final metagraph and three checks, and plots incentive per epoch
+          models bench [--steps N]
+                                  training and inference throughput of the model presets (CPU, and CUDA if present)
           simulate [--epochs N]   run the example subnet through the chain's state machine for N epochs (default 8)
                                   and print each epoch's incentive and dividends and the final metagraph (default command)
           epoch                   evaluate one Yuma epoch on a fixed example subnet and print the result as a table
@@ -34,6 +40,10 @@ public static class Cli
         {
             case "simulate":
                 return Simulate(args.Skip(1).ToArray(), output, error);
+            case "localnet":
+                return NeuronCommands.LocalNet(args[1..], output, error);
+            case "models" when args.Length >= 2 && args[1] == "bench":
+                return NeuronCommands.Bench(args[2..], output, error);
             case "wallet":
                 return WalletCommands.Run(args[1..], output, error);
             case "chain" or "subnet" or "stake" or "weights":

@@ -13,8 +13,13 @@ type Colour = { R: byte; G: byte; B: byte }
 let black = { R = 0uy; G = 0uy; B = 0uy }
 let grey = { R = 200uy; G = 200uy; B = 200uy }
 let red = { R = 214uy; G = 39uy; B = 40uy }
-/// Series colours, in legend order: blue, orange, green, purple.
-let series = [| { R = 31uy; G = 119uy; B = 180uy }; { R = 255uy; G = 127uy; B = 14uy }; { R = 44uy; G = 160uy; B = 44uy }; { R = 148uy; G = 103uy; B = 189uy } |]
+/// Series colours, in legend order: blue, orange, green, purple, brown, pink, olive, cyan.
+let series =
+    [| { R = 31uy; G = 119uy; B = 180uy }; { R = 255uy; G = 127uy; B = 14uy }; { R = 44uy; G = 160uy; B = 44uy }; { R = 148uy; G = 103uy; B = 189uy }
+       { R = 140uy; G = 86uy; B = 75uy }; { R = 227uy; G = 119uy; B = 194uy }; { R = 188uy; G = 189uy; B = 34uy }; { R = 23uy; G = 190uy; B = 207uy } |]
+
+/// The names of <see cref="series"/>' colours, for legends printed beside a chart.
+let seriesNames = [| "blue"; "orange"; "green"; "purple"; "brown"; "pink"; "olive"; "cyan" |]
 
 let private crcTable =
     Array.init 256 (fun n ->
