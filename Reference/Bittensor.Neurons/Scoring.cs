@@ -25,8 +25,8 @@ public sealed record ShapleyScores(double[] Values, double ErrorBound, bool Exac
 /// fitted to the query by EM, which maximises the held-out likelihood, a concave problem); its value is the loss
 /// reduction over guessing uniformly, v(S) = mean over windows of ln(96 · p_S(next character)), so v(∅) = 0 and v only
 /// grows as miners join. A miner's score is its marginal contribution averaged over all orders of joining: a miner that
-/// answers noise adds nothing to any mixture and scores about 0; two miners giving the same answers share the value
-/// one of them brings, so copying never earns more than the original.
+/// answers noise adds nothing to any mixture and scores about 0; two miners giving the same answers are symmetric players,
+/// so they get the same value, and the original's value drops: copying never earns more than the original.
 /// </summary>
 public static class MixtureScoring
 {
