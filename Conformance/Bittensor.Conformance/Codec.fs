@@ -143,6 +143,17 @@ let readString path (node: JsonNode) =
         | _ -> malformed path "a string"
     | _ -> malformed path "a string"
 
+/// <summary>Bytes written as "0x" + hex digits.</summary>
+let hexBytes (bytes: byte[]) = text ("0x" + Convert.ToHexStringLower bytes)
+
+let readHex path (node: JsonNode) =
+    let s = readString path node
+    if not (s.StartsWith "0x") then malformed path "0x followed by hex digits"
+    try Convert.FromHexString(s.Substring 2) with :? FormatException -> malformed path "0x followed by hex digits"
+
+/// <summary>The string field <paramref name="name"/> of a vector's input.</summary>
+let inputString name input = readString $"input.{name}" (field "input" name input)
+
 let readArray path (read: string -> JsonNode -> 'a) (node: JsonNode) : 'a[] = items path node |> Array.map (fun (p, n) -> read p n)
 
 let private readBitsOf<'T when 'T :> IFixed<'T>> path node : 'T =

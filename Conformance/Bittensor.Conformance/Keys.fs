@@ -9,14 +9,8 @@ open System.Text.Json.Nodes
 open Bittensor.Identity
 open Bittensor.Conformance.Codec
 
-let private hex (bytes: byte[]) = text ("0x" + Convert.ToHexStringLower bytes)
-
-let private readHex path (node: JsonNode) =
-    let s = readString path node
-    if not (s.StartsWith "0x") then malformed path "0x followed by hex digits"
-    try Convert.FromHexString(s.Substring 2) with :? FormatException -> malformed path "0x followed by hex digits"
-
-let private str name input = readString $"input.{name}" (field "input" name input)
+let private hex = hexBytes
+let private str = inputString
 
 /// The handlers of the keys runner.
 let handlers: Map<string, JsonNode -> JsonNode> =

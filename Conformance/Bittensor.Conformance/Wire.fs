@@ -36,12 +36,7 @@ let private readI64 path node =
     int64 v
 
 let private optionalI64 path (node: JsonNode) = match node with | null -> None | n -> Some(readI64 path n)
-let private str name input = readString $"input.{name}" (field "input" name input)
-
-let private readHex path (node: JsonNode) =
-    let s = readString path node
-    if not (s.StartsWith "0x") then malformed path "0x followed by hex digits"
-    try Convert.FromHexString(s.Substring 2) with :? FormatException -> malformed path "0x followed by hex digits"
+let private str = inputString
 
 /// <summary>The axon's check of a request signature: the message rebuilt with the axon's own hotkey, verified
 /// against the dendrite hotkey's public key; the polkadot-js wrapping <c>&lt;Bytes&gt;…&lt;/Bytes&gt;</c> is accepted
@@ -106,7 +101,7 @@ let cases () : WireCase list =
         signer.Sign(ReadOnlySpan(Encoding.UTF8.GetBytes message), "substrate", ReadOnlySpan randomness)
     let signatureCase nonce axonHotkey bodyHashInRequest (signature: byte[]) =
         obj [ "nonce", text (string nonce); "dendrite_hotkey", text aliceSs58; "axon_hotkey", text axonHotkey; "uuid", text uuid
-              "body_hash", text bodyHashInRequest; "signature", text ("0x" + Convert.ToHexStringLower signature) ]
+              "body_hash", text bodyHashInRequest; "signature", hexBytes signature ]
     let nonce now timeout version last n =
         let opt = function | Some (v: int64) -> text (string v) | None -> null
         obj [ "now_ns", text (string now); "timeout_ns", text (string timeout); "dendrite_version", text (string version)
@@ -143,8 +138,8 @@ let cases () : WireCase list =
       yield hand "nonce" "old_dendrite" "before 7.2.0 only the increasing rule: a tiny monotonic nonce is accepted" (nonce now (12L * second) 7_001_000L None (Some 5L))
       yield hand "nonce" "old_dendrite_replay" "before 7.2.0 a repeat is refused" (nonce now (12L * second) 7_001_000L (Some 5L) (Some 5L))
       yield hand "nonce" "version_7_2_0" "7.2.0 itself gets the window" (nonce now (12L * second) 7_002_000L None (Some 5L))
-      for version in [ "10.2.0"; "7.2.0"; "0.0.1"; "1.1000.0"; "10.2"; "v10.2.0"; "10.2.-1"; "" ] do
-          yield hand "version_as_int" (if version = "" then "empty" else version.Replace('.', '_').Replace('-', 'm')) "major·10⁶ + minor·10³ + patch, or invalid"
+      for version in [ "10.2.0"; "7.2.0"; "0.0.1"; "1.1000.0"; "10.2"; "v10.2.0"; "10.2.-1"; ""; "9223372036853.999.999"; "9223372036854.0.0" ] do
+          yield hand "version_as_int" (if version = "" then "empty" else version.Replace('.', '_').Replace('-', 'm')) "major·10⁶ + minor·10³ + patch, or invalid (incl. a value past a signed 64-bit integer)"
               (obj [ "version", text version ])
       for index in 0 .. 9 do
           let seed = 9100 + index
@@ -165,7 +160,7 @@ let cases () : WireCase list =
           if index % 4 = 3 then signature[rng.Next 64] <- signature[rng.Next 64] ^^^ 1uy
           yield "request_signature", "random", $"seed{seed}", "a seeded request signature (every fourth one corrupted)", Some seed,
                 obj [ "nonce", text (string n); "dendrite_hotkey", text signerSs58; "axon_hotkey", text axonSs58; "uuid", text uuid
-                      "body_hash", text hash; "signature", text ("0x" + Convert.ToHexStringLower signature) ]
+                      "body_hash", text hash; "signature", hexBytes signature ]
           let timeout = rng.NextInt64(0L, 30L * second)
           let last = if rng.Next 2 = 0 then Some(now - rng.NextInt64(0L, 60L * second)) else None
           yield "nonce", "random", $"seed{seed}", "a seeded nonce, window and history", Some seed,

@@ -57,9 +57,9 @@ public sealed class AxonTests : IAsyncLifetime
     }
 
     /// <summary>A signed request as the dendrite would send it, for tests that then alter it.</summary>
-    private (Echo Synapse, HttpRequestMessage Message) Signed(string text, Sr25519KeyPair? signer = null, Dendrite? dendrite = null)
+    private (Echo Synapse, HttpRequestMessage Message) Signed(string text)
     {
-        var own = dendrite ?? new Dendrite(signer ?? Validator);
+        using var own = new Dendrite(Validator);
         var s = new Echo { Text = text };
         own.Sign(s, Endpoint, Timeout);
         return (s, Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
@@ -117,11 +117,9 @@ public sealed class AxonTests : IAsyncLifetime
     [Fact]
     public async Task A_request_signed_for_another_axon_is_refused_with_401()
     {
-        var (s, _) = Signed("misdirected");
-        s.Axon.Hotkey = Ss58.Encode(Stranger.PublicKey);
-        var other = new Dendrite(Validator);
+        using var dendrite = new Dendrite(Validator);
         var t = new Echo { Text = "misdirected" };
-        other.Sign(t, Endpoint with { Hotkey = Ss58.Encode(Stranger.PublicKey) }, Timeout);
+        dendrite.Sign(t, Endpoint with { Hotkey = Ss58.Encode(Stranger.PublicKey) }, Timeout);
         var (status, message) = await Send(Message(t, JsonSerializer.SerializeToUtf8Bytes(t, SynapseJson.Options)));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("Signature mismatch", message);
@@ -157,7 +155,7 @@ public sealed class AxonTests : IAsyncLifetime
     [Fact]
     public async Task A_first_request_older_than_the_window_is_refused_with_401()
     {
-        var dendrite = new Dendrite(Validator);
+        using var dendrite = new Dendrite(Validator);
         var s = new Echo { Text = "stale" };
         dendrite.Sign(s, Endpoint, Timeout);
         s.Dendrite.Nonce -= 15_000_000_000L; // 15 s + 10 s timeout > 4 s + 10 s

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -58,8 +57,8 @@ public sealed class Axon : IAsyncDisposable
 
     private readonly Sr25519KeyPair _hotkey;
     private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _lastNonce = new();
-    private readonly ConcurrentDictionary<int, long> _answered = new();
+    /// <summary>The last accepted nonce per "{dendrite hotkey}:{dendrite uuid}" (never pruned, as in the SDK).</summary>
+    private readonly Dictionary<string, long> _lastNonce = new(StringComparer.Ordinal);
     private readonly PriorityGate _gate;
     private WebApplication? _app;
 
@@ -84,9 +83,6 @@ public sealed class Axon : IAsyncDisposable
 
     /// <summary>Requests waiting for a forward slot.</summary>
     public int WaitingForwards => _gate.Waiting;
-
-    /// <summary>How many requests were answered with each status code.</summary>
-    public IReadOnlyDictionary<int, long> Answered => new Dictionary<int, long>(_answered);
 
     /// <summary>Serves <typeparamref name="T"/> at <c>/{T's name}</c>. Without a blacklist every caller with a valid
     /// signature is served; without a priority all wait alike; <paramref name="verify"/> runs after the default
@@ -298,7 +294,6 @@ public sealed class Axon : IAsyncDisposable
 
     private async Task Write(HttpContext context, Synapse? synapse, int status, JsonNode body)
     {
-        _answered.AddOrUpdate(status, 1, (_, n) => n + 1);
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";

@@ -82,7 +82,8 @@ public static class Wire
     public static string ResponseMessage(long axonNonce, string dendriteHotkey, string axonHotkey, string axonUuid) =>
         string.Join('.', axonNonce.ToString(CultureInfo.InvariantCulture), dendriteHotkey, axonHotkey, axonUuid);
 
-    /// <summary>The SDK's <c>version_as_int</c>; null for text that is not "major.minor.patch".</summary>
+    /// <summary>The SDK's <c>version_as_int</c>; null for text that is not "major.minor.patch" with minor and patch
+    /// below 1000, or whose value would not fit a long.</summary>
     public static long? VersionAsInt(string version)
     {
         var parts = version.Split('.');
@@ -90,7 +91,7 @@ public static class Wire
         var values = new long[3];
         for (var i = 0; i < 3; i++)
             if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i])) return null;
-        if (values[1] >= 1000 || values[2] >= 1000 || values[0] > 9_000_000) return null;
+        if (values[1] >= 1000 || values[2] >= 1000 || values[0] > (long.MaxValue - 999_999) / 1_000_000) return null;
         return values[0] * 1_000_000 + values[1] * 1_000 + values[2];
     }
 

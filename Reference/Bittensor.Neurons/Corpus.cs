@@ -47,6 +47,7 @@ public sealed class Corpus
     /// <summary>A window of <paramref name="length"/> characters and the character after it.</summary>
     public static (string Window, char Next) Sample(string text, int length, Random rng)
     {
+        if (text.Length < length + 2) throw new InvalidDataException($"a text of {text.Length} characters is too short for windows of {length} and the character after");
         var start = rng.Next(0, text.Length - length - 1);
         return (text.Substring(start, length), text[start + length]);
     }

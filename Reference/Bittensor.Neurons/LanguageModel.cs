@@ -86,7 +86,7 @@ public sealed class LanguageModel : IDisposable
     public static (LanguageModel Model, TrainingReport Report) Train(ModelSpec spec, Corpus corpus, Device? device = null, Action<int, double>? progress = null)
     {
         var model = new LanguageModel(spec, device ?? DefaultDevice);
-        var ids = tensor(CharVocabulary.Encode(corpus.Training), dtype: ScalarType.Int64);
+        using var ids = tensor(CharVocabulary.Encode(corpus.Training), dtype: ScalarType.Int64);
         var rng = new Random(spec.Seed);
         using var optimizer = optim.AdamW(model.Module.parameters(), spec.LearningRate);
         model.Module.train();

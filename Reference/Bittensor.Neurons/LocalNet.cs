@@ -61,37 +61,39 @@ public static class LocalNet
         var validators = new[] { ("validator-1", key("//Bob"), key("//Bob//validator"), 20_000UL), ("validator-2", key("//Charlie"), key("//Charlie//validator"), 10_000UL) };
         var minerColdkey = key("//Dave");
         var miners = new List<Miner>();
+        var neurons = Array.Empty<Validator>();
         try
         {
             // the subnet and its parameters: a short tempo, weights every few blocks, room to register everyone at once
-            await Run(chain, node, owner, new Call.RegisterNetwork(AccountId.FromPublicKey(ownerHotkey.PublicKey)));
+            await chain.SubmitAsync(owner, new Call.RegisterNetwork(AccountId.FromPublicKey(ownerHotkey.PublicKey)));
+            Seal(node);
             foreach (var (parameter, value) in new (SubnetParameter, ulong)[]
                      {
                          (SubnetParameter.Tempo, options.Tempo), (SubnetParameter.WeightsRateLimit, 1), (SubnetParameter.MaxRegistrationsPerBlock, 16),
                          (SubnetParameter.TargetRegistrationsPerInterval, 16), (SubnetParameter.ActivityCutoff, 5000), (SubnetParameter.MaxAllowedValidators, 8),
                      })
-                await Submit(chain, owner, new Call.SetSubnetParameter(Netuid, parameter, value));
-            await Seal(node);
+                await chain.SubmitAsync(owner, new Call.SetSubnetParameter(Netuid, parameter, value));
+            Seal(node);
 
             for (var i = 0; i < models.Count; i++)
                 miners.Add(Miner.WithModel(models[i].Spec.Name, key($"//Dave//{models[i].Spec.Name}"), directory, models[i]));
             miners.Add(Miner.Noise("noise", key("//Dave//noise"), directory, seed: 11));
             var copied = miners[models.Count - 1];
             miners.Add(Miner.Copier($"copier-of-{copied.Name}", key("//Eve//copier"), directory, () => Endpoint(directory, copied)));
-            foreach (var (_, coldkey, hotkey, _) in validators) await Submit(chain, coldkey, new Call.BurnedRegister(Netuid, AccountId.FromPublicKey(hotkey.PublicKey)));
+            foreach (var (_, coldkey, hotkey, _) in validators) await chain.SubmitAsync(coldkey, new Call.BurnedRegister(Netuid, AccountId.FromPublicKey(hotkey.PublicKey)));
             foreach (var m in miners)
-                await Submit(chain, m.Kind == MinerKind.Copier ? key("//Eve") : minerColdkey, new Call.BurnedRegister(Netuid, AccountId.FromPublicKey(m.Hotkey.PublicKey)));
-            await Seal(node);
+                await chain.SubmitAsync(m.Kind == MinerKind.Copier ? key("//Eve") : minerColdkey, new Call.BurnedRegister(Netuid, AccountId.FromPublicKey(m.Hotkey.PublicKey)));
+            Seal(node);
             // stake: the validators, and 1 TAO for the copier so that it holds a permit and the copied miner answers it
-            foreach (var (_, coldkey, hotkey, tao) in validators) await Submit(chain, coldkey, new Call.AddStake(AccountId.FromPublicKey(hotkey.PublicKey), Netuid, tao * 1_000_000_000));
-            await Submit(chain, key("//Eve"), new Call.AddStake(AccountId.FromPublicKey(miners[^1].Hotkey.PublicKey), Netuid, 1_000_000_000));
+            foreach (var (_, coldkey, hotkey, tao) in validators) await chain.SubmitAsync(coldkey, new Call.AddStake(AccountId.FromPublicKey(hotkey.PublicKey), Netuid, tao * 1_000_000_000));
+            await chain.SubmitAsync(key("//Eve"), new Call.AddStake(AccountId.FromPublicKey(miners[^1].Hotkey.PublicKey), Netuid, 1_000_000_000));
             foreach (var m in miners)
             {
                 await m.StartAsync();
                 var ip = (UInt128)(uint)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(m.Axon.EndPoint!.Address.GetAddressBytes());
-                await Submit(chain, m.Hotkey, new Call.ServeAxon(Netuid, (uint)AxonVersion.Current, ip, (ushort)m.Axon.EndPoint.Port, 4, 4, 0, 0));
+                await chain.SubmitAsync(m.Hotkey, new Call.ServeAxon(Netuid, (uint)AxonVersion.Current, ip, (ushort)m.Axon.EndPoint.Port, 4, 4, 0, 0));
             }
-            await Seal(node);
+            Seal(node);
             var metagraph = (await chain.GetMetagraphAsync(Netuid, cancel))!;
             var minerUids = miners.Select(m => (m.Name, Uid: Array.IndexOf(metagraph.Hotkeys, Ss58.Encode(m.Hotkey.PublicKey)), Kind: m.Kind.ToString().ToLowerInvariant())).ToList();
             Say($"subnet {Netuid}: owner uid 0, validators uids {string.Join(", ", validators.Select(v => Array.IndexOf(metagraph.Hotkeys, Ss58.Encode(v.Item3.PublicKey))))}, miners " +
@@ -99,10 +101,10 @@ public static class LocalNet
 
             // validator permits arrive with the first epoch
             var firstEpoch = EpochIndex(node);
-            while (EpochIndex(node) == firstEpoch) await Seal(node);
+            while (EpochIndex(node) == firstEpoch) Seal(node);
             Say($"block {node.BestHeader.Number}: first epoch done, permits granted; running {options.Epochs} epochs of {options.Tempo} blocks");
 
-            var neurons = validators.Select((v, i) => new Validator(v.Item1, v.Item3, Netuid, corpus, options.Validator with { Seed = options.Validator.Seed + i })).ToArray();
+            neurons = validators.Select((v, i) => new Validator(v.Item1, v.Item3, Netuid, corpus, options.Validator with { Seed = options.Validator.Seed + i })).ToArray();
             var incentives = new List<double[]>();
             var epoch = EpochIndex(node);
             QueryRound? lastRound = null;
@@ -115,7 +117,7 @@ public static class LocalNet
                 lastRound = rounds[0];
                 foreach (var v in neurons)
                     if (v.WeightsDue(metagraph.Block)) await v.SetWeightsAsync(chain, metagraph.Block, cancel);
-                await Seal(node);
+                Seal(node);
                 if (EpochIndex(node) != epoch)
                 {
                     epoch = EpochIndex(node);
@@ -128,13 +130,13 @@ public static class LocalNet
                 }
             }
             metagraph = (await chain.GetMetagraphAsync(Netuid, cancel))!;
-            foreach (var v in neurons) v.Dispose();
             var checks = Checks(minerUids, metagraph, heldOutLoss, models.Count);
             WritePlot(options.PlotPath, incentives);
             return new LocalNetResult(metagraph, minerUids, incentives, heldOutLoss, checks, options.PlotPath);
         }
         finally
         {
+            foreach (var v in neurons) v.Dispose();
             foreach (var m in miners) await m.DisposeAsync();
             foreach (var m in models) m.Dispose();
         }
@@ -180,21 +182,11 @@ public static class LocalNet
 
     private static ulong EpochIndex(ChainNode node) => node.Read(s => s.Subnets[Netuid].EpochIndex);
 
-    private static Task<string> Submit(ISubtensor chain, Sr25519KeyPair signer, Call call) => chain.SubmitAsync(signer, call);
-
-    /// <summary>Seals a block and fails loudly if any extrinsic in it failed: set-up must not go wrong silently.</summary>
-    private static Task Seal(ChainNode node)
+    /// <summary>Seals a block and fails loudly if any extrinsic in it failed: neither set-up nor weight setting may go wrong silently.</summary>
+    private static void Seal(ChainNode node)
     {
         var block = node.ProduceBlock();
-        foreach (var extrinsic in block.Extrinsics)
-            if (node.Status(Convert.ToHexStringLower(Hashing.Blake2b256(extrinsic))) is { Error: { } error } status)
-                throw new InvalidOperationException($"{status.Call} failed in block {block.Header.Number}: {error}");
-        return Task.CompletedTask;
-    }
-
-    private static async Task Run(ISubtensor chain, ChainNode node, Sr25519KeyPair signer, Call call)
-    {
-        await Submit(chain, signer, call);
-        await Seal(node);
+        if (block.Outcomes.FirstOrDefault(o => !o.Success) is { } failed)
+            throw new InvalidOperationException($"{failed.Call} failed in block {block.Header.Number}: {failed.Error}");
     }
 }

@@ -99,8 +99,8 @@ public sealed class Miner : IAsyncDisposable
                 break;
             case MinerKind.Copier:
                 var target = _copied!() ?? throw new InvalidOperationException("the copied miner serves no axon");
-                var remaining = TimeSpan.FromSeconds(Math.Max(0.05, query.Timeout - (query.Dendrite.ProcessTime ?? 0)));
-                var copy = await _dendrite!.CallAsync(target, new TextPrediction { Windows = query.Windows }, remaining, cancel);
+                // the axon cancels this forward at the caller's timeout, so the relay can be given the whole budget
+                var copy = await _dendrite!.CallAsync(target, new TextPrediction { Windows = query.Windows }, TimeSpan.FromSeconds(query.Timeout), cancel);
                 query.Distributions = copy.Dendrite.StatusCode == 200 ? copy.Distributions : throw new InvalidOperationException($"the copied miner answered {copy.Dendrite.StatusCode}: {copy.Dendrite.StatusMessage}");
                 break;
         }

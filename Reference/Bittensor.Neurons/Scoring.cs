@@ -100,16 +100,11 @@ public static class MixtureScoring
     {
         var n = probabilities.Count;
         if (n == 0) return new ShapleyScores([], 0, true);
+        if (n <= ExactUpTo)
+            return new ShapleyScores(ShapleyModel.exact(n, FuncConvert.FromFunc<int, double>(mask => CoalitionValue(probabilities, mask))), 0, true);
+        // permutations revisit coalitions (every one starts from ∅, many share prefixes): evaluate each once
         var cache = new Dictionary<int, double>();
-        var value = FuncConvert.FromFunc<int, double>(mask =>
-        {
-            lock (cache)
-            {
-                if (!cache.TryGetValue(mask, out var v)) cache[mask] = v = CoalitionValue(probabilities, mask);
-                return v;
-            }
-        });
-        if (n <= ExactUpTo) return new ShapleyScores(ShapleyModel.exact(n, value), 0, true);
+        var value = FuncConvert.FromFunc<int, double>(mask => cache.TryGetValue(mask, out var v) ? v : cache[mask] = CoalitionValue(probabilities, mask));
         var estimates = ShapleyModel.sample(n, value, permutations, 2 * Math.Log(CharVocabulary.Size), 0.05, new Random(seed));
         return new ShapleyScores(estimates.Select(e => e.Mean).ToArray(), estimates.Max(e => e.Bound), false);
     }

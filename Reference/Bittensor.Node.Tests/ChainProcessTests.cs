@@ -86,7 +86,7 @@ public class ChainProcessTests
     }
 
     [Fact]
-    public void Weights_convert_to_u16_as_the_sdk_does_exactly()
+    public void Weights_typed_on_the_command_line_convert_to_u16_as_the_sdk_does()
     {
         var (uids, values) = ChainCommands.ConvertWeights([1, 2, 3, 4], ["0.5", "0.25", "0", "1"]);
         Assert.Equal(new ushort[] { 1, 2, 4 }, uids);

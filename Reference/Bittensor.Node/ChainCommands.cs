@@ -113,25 +113,16 @@ public static class ChainCommands
         return rao <= ulong.MaxValue ? (ulong)rao : throw new UsageException($"{text} TAO exceeds a u64 of rao");
     }
 
-    /// <summary>The bittensor SDK's <c>convert_weights_and_uids_for_emit</c>, computed exactly: each weight divided by
-    /// the largest, times 65 535, rounded half to even; zeros dropped; all zeros sends nothing.</summary>
+    /// <summary>The weights as typed (non-negative decimals), converted to u16 by the SDK's rule
+    /// (<see cref="WeightConversion.ConvertForEmit"/>): Python reads them as floats, and so does this.</summary>
     public static (ushort[] Uids, ushort[] Values) ConvertWeights(ushort[] uids, string[] weights)
     {
         if (uids.Length != weights.Length) throw new UsageException($"{uids.Length} uids but {weights.Length} weights");
-        var decimals = weights.Select(w => w.Split('.') is var p && p.Length <= 2 && p[0].Length > 0 && p.All(x => x.All(char.IsAsciiDigit))
-            ? (Numerator: BigInteger.Parse(p[0] + (p.Length == 2 ? p[1] : ""), CultureInfo.InvariantCulture), Scale: p.Length == 2 ? p[1].Length : 0)
+        var values = weights.Select(w => w.Split('.') is var p && p.Length <= 2 && p[0].Length > 0 && p.All(x => x.All(char.IsAsciiDigit))
+                && double.TryParse(w, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
             : throw new UsageException($"a weight is a non-negative decimal, got '{w}'")).ToArray();
-        var scale = decimals.Max(d => d.Scale);
-        var values = decimals.Select(d => d.Numerator * BigInteger.Pow(10, scale - d.Scale)).ToArray();
-        var max = values.Max();
-        if (max.IsZero) return ([], []);
-        var pairs = uids.Zip(values, (u, v) =>
-        {
-            var (q, r) = BigInteger.DivRem(v * 65535, max);
-            if (r * 2 > max || (r * 2 == max && !q.IsEven)) q += 1;
-            return (Uid: u, Value: (ushort)q);
-        }).Where(p => p.Value != 0).ToArray();
-        return (pairs.Select(p => p.Uid).ToArray(), pairs.Select(p => p.Value).ToArray());
+        return WeightConversion.ConvertForEmit(uids, values);
     }
 
     private static JsonRpcSubtensor Client(Dictionary<string, string> o) => new(new Uri(o.GetValueOrDefault("--url") ?? "http://127.0.0.1:9944"));

@@ -87,13 +87,16 @@ let responseMessage (axonNonce: int64) (dendriteHotkey: string) (axonHotkey: str
     String.Join(".", [ axonNonce.ToString(CultureInfo.InvariantCulture); dendriteHotkey; axonHotkey; axonUuid ])
 
 /// <summary>The SDK's <c>version_as_int</c>: major·10⁶ + minor·10³ + patch for a "major.minor.patch" version.
-/// None when the text is not three decimal parts below 1000 each (major excepted).</summary>
+/// None when the text is not three decimal parts, minor and patch below 1000, or the value would not fit a signed
+/// 64-bit integer (major above <see cref="maxMajorVersion"/>).</summary>
+let maxMajorVersion = (Int64.MaxValue - 999_999L) / 1_000_000L
+
 let versionAsInt (version: string) : int64 option =
     match version.Split '.' with
     | [| major; minor; patch |] ->
         let part (s: string) = match Int64.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture) with | true, v -> Some v | _ -> None
         match part major, part minor, part patch with
-        | Some a, Some b, Some c when b < 1000L && c < 1000L && a <= 9_000_000L -> Some(a * 1_000_000L + b * 1_000L + c)
+        | Some a, Some b, Some c when b < 1000L && c < 1000L && a <= maxMajorVersion -> Some(a * 1_000_000L + b * 1_000L + c)
         | _ -> None
     | _ -> None
 

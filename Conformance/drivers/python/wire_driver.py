@@ -40,7 +40,7 @@ def handle(handler, i):
     if handler == "version_as_int":
         parts = i["version"].split(".")
         if len(parts) != 3 or not all(p.isdigit() and p.isascii() for p in parts) or int(parts[1]) >= 1000 or int(parts[2]) >= 1000 \
-                or int(parts[0]) > 9_000_000:
+                or int(parts[0]) > (2**63 - 1 - 999_999) // 1_000_000:
             return {"valid": False}
         major, minor, patch = (int(p) for p in parts)
         return {"valid": True, "value": str(major * 1_000_000 + minor * 1_000 + patch)}
