@@ -23,10 +23,12 @@ namespace Bittensor.Consensus.Benchmarks
 {
     public static class BenchTable
     {
-        /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed).</summary>
+        /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed),
+        /// after a warm-up long enough for the JIT's tiering to reach optimised code (1.5 seconds of runs, at least one).</summary>
         private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs)
         {
-            action(); // warm-up (and JIT)
+            var warmUp = Stopwatch.StartNew();
+            do action(); while (warmUp.Elapsed.TotalMilliseconds < 1500);
             var times = new List<double>();
             long allocated = 0;
             var total = Stopwatch.StartNew();

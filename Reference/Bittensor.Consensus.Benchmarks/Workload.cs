@@ -15,7 +15,9 @@ public sealed class Workload
     public EpochState ReferenceState { get; }
     public SpecYuma.Hyperparameters SpecHyperparameters { get; }
     public SpecYuma.EpochState SpecState { get; }
-    private readonly SparseMatrix _floorMatrix;
+    private readonly int[] _floorColumns;
+    private readonly long[] _floorValues;
+    private readonly EpochWorkspace _workspace = new();
 
     public Workload(int n, int validators, int densityPercent, int seed = 42)
     {
@@ -45,14 +47,14 @@ public sealed class Workload
         SpecHyperparameters = new SpecYuma.Hyperparameters(SpecYuma.Era.Current, 5000, 360, 13889, 32767, 65535, 900000, (ushort)Math.Min(validators, 65535), 0, 0, true, false, 45875, 58982, 1000, false);
         SpecYuma.StoredEntry[][] ToSpec(StoredEntry[][] rows) => rows.Select(r => r.Select(e => new SpecYuma.StoredEntry(e.Uid, e.Value)).ToArray()).ToArray();
         SpecState = new SpecYuma.EpochState(n, block, lastUpdate, registered, stake, new ulong[n], FSharpOption<int>.None, permits, ToSpec(weights), ToSpec(bonds), commits, block - 360, 1_000_000_000);
-        var builder = new SparseMatrix.Builder((int)WeightEntries);
-        foreach (var row in weights) { foreach (var e in row) builder.Add(e.Uid, (long)e.Value << 32); builder.EndRow(); }
-        _floorMatrix = builder.Build();
+        _floorColumns = weights.SelectMany(row => row.Select(e => e.Uid)).ToArray();
+        _floorValues = weights.SelectMany(row => row.Select(e => (long)e.Value << 32)).ToArray();
     }
 
     public string Name => $"n={N}, {DensityPercent}% dense, {(Validators == N ? "all" : Validators.ToString())} validators";
 
-    public EpochOutput RunReference() => Epoch.Run(ReferenceHyperparameters, ReferenceState);
+    /// <summary>One Reference epoch in this workload's workspace (its buffers are reused from the previous run).</summary>
+    public EpochOutput RunReference() => Epoch.Run(ReferenceHyperparameters, ReferenceState, _workspace);
 
     public SpecYuma.EpochOutput RunSpec() => SpecYuma.Epoch.run(SpecHyperparameters, SpecState);
 
@@ -60,8 +62,8 @@ public sealed class Workload
     public long RunFloor()
     {
         long sum = 0;
-        var values = _floorMatrix.Val;
-        var cols = _floorMatrix.Col;
+        var values = _floorValues;
+        var cols = _floorColumns;
         for (var k = 0; k < values.Length; k++) sum += values[k] + cols[k];
         return sum;
     }

@@ -43,7 +43,7 @@ public class SpecOracleTests
         return (hp, state);
     }
 
-    private static SpecYuma.Hyperparameters ToSpec(Hyperparameters h) => new(
+    internal static SpecYuma.Hyperparameters ToSpec(Hyperparameters h) => new(
         h.Era == Era.Current ? SpecYuma.Era.Current : SpecYuma.Era.Before2025_10, h.ActivityCutoff, h.Tempo, h.ActivityCutoffFactorMilli,
         h.Kappa, h.BondsPenalty, h.BondsMovingAverage, h.MaxAllowedValidators, h.StakeThreshold, h.TaoWeight, h.Yuma3, h.LiquidAlpha,
         h.AlphaLow, h.AlphaHigh, h.AlphaSigmoidSteepness, h.CommitReveal);
@@ -51,7 +51,7 @@ public class SpecOracleTests
     private static SpecYuma.StoredEntry[][] ToSpec(StoredEntry[][] rows) =>
         rows.Select(r => r.Select(e => new SpecYuma.StoredEntry(e.Uid, e.Value)).ToArray()).ToArray();
 
-    private static SpecYuma.EpochState ToSpec(EpochState s) => new(
+    internal static SpecYuma.EpochState ToSpec(EpochState s) => new(
         s.N, s.Block, s.LastUpdate, s.BlockAtRegistration, s.AlphaStake, s.TaoStake,
         s.OwnerUid is int o ? FSharpOption<int>.Some(o) : FSharpOption<int>.None, s.ValidatorPermits, ToSpec(s.Weights), ToSpec(s.Bonds),
         s.CommitBlocks, s.LastMechanismStepBlock, s.RaoEmission);
@@ -68,15 +68,32 @@ public class SpecOracleTests
     public void The_reference_epoch_matches_the_spec_on_edge_cases(int seed)
     {
         var (hp, state) = EdgeCase(seed);
+        AssertMatchesSpec(hp, state, new EpochWorkspace());
+    }
+
+    /// <summary>One workspace for every seed, reused across epochs of different sizes and shapes.</summary>
+    private static readonly EpochWorkspace SplitEverything = new() { ParallelThreshold = 0 };
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Every_pass_split_into_parallel_ranges_in_a_reused_workspace_matches_the_spec(int seed)
+    {
+        var (hp, state) = EdgeCase(seed);
+        lock (SplitEverything) AssertMatchesSpec(hp, state, SplitEverything);
+    }
+
+    /// <summary>The reference's output in <paramref name="workspace"/> equals the spec's, field by field; where the
+    /// spec stops with an overflow (the chain would panic), the reference must stop too.</summary>
+    internal static void AssertMatchesSpec(Hyperparameters hp, EpochState state, EpochWorkspace workspace)
+    {
         SpecYuma.EpochOutput expected;
         try { expected = SpecYuma.Epoch.run(ToSpec(hp), ToSpec(state)); }
         catch (OverflowException)
         {
-            // where the spec stops (the chain would panic), the reference must stop too
-            Assert.Throws<OverflowException>(() => Epoch.Run(hp, state));
+            Assert.Throws<OverflowException>(() => Epoch.Run(hp, state, workspace));
             return;
         }
-        var actual = Epoch.Run(hp, state);
+        var actual = Epoch.Run(hp, state, workspace);
         Assert.Equal(expected.Active, actual.Active);
         Assert.Equal(expected.StakeWeight, actual.StakeWeight);
         Assert.Equal(expected.Consensus, actual.Consensus);

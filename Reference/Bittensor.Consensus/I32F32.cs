@@ -51,15 +51,17 @@ public readonly record struct I32F32(long Bits) : IComparable<I32F32>
 
     /// <summary>⌊a·b⌋ in ulps: the 128-bit product shifted right arithmetically (floor), clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static I32F32 SaturatingMul(I32F32 a, I32F32 b) => new(Clamp(((Int128)a.Bits * b.Bits) >> FractionBits));
+    public static I32F32 SaturatingMul(I32F32 a, I32F32 b) =>
+        TryMul(a, b, out var product) ? product : ((a.Bits < 0) != (b.Bits < 0) ? MinValue : MaxValue);
 
-    /// <summary>⌊a·b⌋, or false when it does not fit.</summary>
+    /// <summary>⌊a·b⌋, or false when it does not fit. The 128-bit product is high·2^64 + low; shifted right by 32 it
+    /// fits in 64 bits exactly when high lies in [−2^31, 2^31), and is then high·2^32 + ⌊low / 2^32⌋.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryMul(I32F32 a, I32F32 b, out I32F32 product)
     {
-        var exact = ((Int128)a.Bits * b.Bits) >> FractionBits;
-        product = new((long)exact);
-        return exact <= long.MaxValue && exact >= long.MinValue;
+        var high = Math.BigMul(a.Bits, b.Bits, out long low);
+        product = new((high << FractionBits) | (long)((ulong)low >> FractionBits));
+        return high >= int.MinValue && high <= int.MaxValue;
     }
 
     /// <summary>(a·2^32)/b truncated toward zero; false on division by zero or when it does not fit.</summary>
