@@ -8,7 +8,9 @@ namespace Bittensor.Consensus.Tests;
 /// parallel ranges by the default threshold, rows sorted by comparison (few cells) and by counting (many), the
 /// consensus's column blocks and vote buckets (spread votes, votes concentrated on a few values), duplicates in long
 /// rows, every bond rule and bonds penalty, and a workspace reused across all of them.
+/// Tagged <c>Size=Large</c>: the mutation run leaves them out (each takes seconds of spec time per mutant).
 /// </summary>
+[Trait("Size", "Large")]
 public class LargeEpochTests
 {
     public enum Votes { Spread, Concentrated }
