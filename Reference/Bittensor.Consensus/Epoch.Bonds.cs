@@ -20,6 +20,9 @@ public static partial class Epoch
         private readonly long[] _preranks = new long[n];
         private readonly StoredEntry[][] _bonds = new StoredEntry[n][];
         private readonly object _combineLock = new();
+        private readonly I32F32 _alphaLow = Conversions.U16ProportionToFixed(hp.AlphaLow);
+        private readonly I32F32 _alphaHigh = Conversions.U16ProportionToFixed(hp.AlphaHigh);
+        private readonly I32F32 _steepness = I32F32.FromInteger(hp.AlphaSigmoidSteepness);
 
         private int BondRowLength(int i) => i < s.Bonds.Length ? s.Bonds[i].Length : 0;
         private long RowWork(int i) => _weights.Length[i] + BondRowLength(i) + 1;
@@ -48,61 +51,46 @@ public static partial class Epoch
 
         private static long SaturatingSum(long a, long b) => I32F32.SaturatingAdd(new(a), new(b)).Bits;
 
-        /// <summary>Consensus.clip, Consensus.validatorTrust and Consensus.ranks (clipped and, before 2025-10, unclipped)
-        /// for row i: trust is the row's clipped sum, ranks go to partials 0 and 1.</summary>
-        private void ClipAndRank(int i, RowScratch scratch)
+        /// <summary>Row i in one walk: Consensus.clip, Consensus.validatorTrust (the row's clipped sum) and
+        /// Consensus.ranks (clipped to partial 0 and, before 2025-10, unclipped to partial 1), and
+        /// Consensus.weightsForBonds (Sparse.interpolate) into the scratch's cells: W (β = 0), the clipped W (β = 1),
+        /// otherwise W + β(W̄ − W) per column (a column's last cell counts) where positive. The cells follow
+        /// <paramref name="source"/>'s row order (trust and ranks are sums, so the order does not change them); the
+        /// interpolation needs the column-sorted W. With <paramref name="keepDropped"/> false the cells the clip drops
+        /// are left out (the liquid-alpha EMA needs that; everywhere else a dropped cell and a zero cell give the same
+        /// result). Returns the cell count.</summary>
+        private int ClipRankAndWeightsForBonds(int i, RowBuffer source, RowScratch scratch, bool keepDropped)
         {
             var a = new I32F32(activeStake[i]);
             long rowSum = 0;
-            for (int k = _weights.Start[i], end = _weights.End(i); k < end; k++)
-            {
-                var j = _weights.Col[k];
-                var w = _weights.Val[k];
-                if (legacy) scratch.Partial[1][j] = SaturatingSum(scratch.Partial[1][j], I32F32.SaturatingMul(a, new(w)).Bits);
-                var kept = Clip(w, consensus[j]);
-                rowSum = checked(rowSum + kept);
-                scratch.Partial[0][j] = SaturatingSum(scratch.Partial[0][j], I32F32.SaturatingMul(a, new(kept)).Bits);
-            }
-            _trust[i] = rowSum;
-        }
-
-        /// <summary>Consensus.weightsForBonds (Sparse.interpolate) for row i into the scratch's cells: W (β = 0), the
-        /// clipped W (β = 1), otherwise W + β(W̄ − W) per column (a column's last cell counts) where positive. From
-        /// <paramref name="source"/>'s row order; the interpolation needs the column-sorted W. With
-        /// <paramref name="keepDropped"/> false the cells the clip drops are left out (the liquid-alpha EMA needs that;
-        /// everywhere else a dropped cell and a zero cell give the same result). Returns the cell count.</summary>
-        private int WeightsForBonds(int i, RowBuffer source, RowScratch scratch, bool keepDropped)
-        {
             var count = 0;
             int start = source.Start[i], end = source.End(i);
-            var cols = scratch.CellCol;
-            var vals = scratch.CellVal;
-            if (ratio == 0)
-            {
-                Array.Copy(source.Col, start, cols, 0, end - start);
-                Array.Copy(source.Val, start, vals, 0, end - start);
-                return end - start;
-            }
-            if (ratio == I32F32.OneBits)
-            {
-                for (var k = start; k < end; k++)
-                {
-                    var j = source.Col[k];
-                    var w = source.Val[k];
-                    if (!keepDropped && ClipDrops(w, consensus[j])) continue;
-                    cols[count] = j;
-                    vals[count++] = Clip(w, consensus[j]);
-                }
-                return count;
-            }
+            var (cols, vals, ranks, preranks) = (scratch.CellCol, scratch.CellVal, scratch.Partial[0], scratch.Partial[1]);
             for (var k = start; k < end; k++)
             {
                 var j = source.Col[k];
-                if (k + 1 < end && source.Col[k + 1] == j) continue; // a column's last cell counts
                 var w = source.Val[k];
-                var v = I32F32.SaturatingAdd(new(w), I32F32.SaturatingMul(new(ratio), I32F32.SaturatingSub(new(Clip(w, consensus[j])), new(w)))).Bits;
-                if (v > 0) { cols[count] = j; vals[count++] = v; }
+                var kept = Clip(w, consensus[j]);
+                rowSum = checked(rowSum + kept);
+                ranks[j] = SaturatingSum(ranks[j], I32F32.SaturatingMul(a, new(kept)).Bits);
+                if (legacy) preranks[j] = SaturatingSum(preranks[j], I32F32.SaturatingMul(a, new(w)).Bits);
+                long v;
+                if (ratio == 0) v = w;
+                else if (ratio == I32F32.OneBits)
+                {
+                    if (!keepDropped && ClipDrops(w, consensus[j])) continue;
+                    v = kept;
+                }
+                else
+                {
+                    if (k + 1 < end && source.Col[k + 1] == j) continue; // a column's last cell counts
+                    v = I32F32.SaturatingAdd(new(w), I32F32.SaturatingMul(new(ratio), I32F32.SaturatingSub(new(kept), new(w)))).Bits;
+                    if (v <= 0) continue;
+                }
+                cols[count] = j;
+                vals[count++] = v;
             }
+            _trust[i] = rowSum;
             return count;
         }
 
@@ -177,8 +165,7 @@ public static partial class Epoch
             var columnTotals = new long[n];
             ForEachRow((i, scratch) =>
             {
-                ClipAndRank(i, scratch);
-                var next = WeightsForBonds(i, nextSource, scratch, keepDropped: !liquid);
+                var next = ClipRankAndWeightsForBonds(i, nextSource, scratch, keepDropped: !liquid);
                 if (liquid) { LiquidEmaRow(i, next, scratch); return; }
                 scratch.BeginRow();
                 for (var k = 0; k < next; k++) Accumulate(scratch, scratch.CellCol[k], I32F32.SaturatingMul(alpha, new(scratch.CellVal[k])).Bits);
@@ -216,9 +203,6 @@ public static partial class Epoch
         /// Only cells of the new row survive, in its order.</summary>
         private void LiquidEmaRow(int i, int next, RowScratch scratch)
         {
-            var low = Conversions.U16ProportionToFixed(hp.AlphaLow);
-            var high = Conversions.U16ProportionToFixed(hp.AlphaHigh);
-            var steepness = I32F32.FromInteger(hp.AlphaSigmoidSteepness);
             var old = 0;
             if (i < s.Bonds.Length)
                 foreach (var e in s.Bonds[i])
@@ -237,7 +221,7 @@ public static partial class Epoch
                 while (bPos < old && scratch.OtherCol[bPos] < j) bPos++;
                 var w = wPos < next && scratch.CellCol[wPos] == j ? scratch.CellVal[wPos] : 0;
                 var b = bPos < old && scratch.OtherCol[bPos] == j ? scratch.OtherVal[bPos] : 0;
-                alpha[j] = Transcendental.AlphaSigmoid(new(consensus[j]), new(w), new(b), low, high, steepness).Bits;
+                alpha[j] = Transcendental.AlphaSigmoid(new(consensus[j]), new(w), new(b), _alphaLow, _alphaHigh, _steepness).Bits;
                 decayed[j] = 0;
             }
             for (var k = 0; k < old; k++)
@@ -272,8 +256,7 @@ public static partial class Epoch
             var bondTotals = new long[n];
             ForEachRow((i, scratch) =>
             {
-                ClipAndRank(i, scratch);
-                var next = WeightsForBonds(i, _weights, scratch, keepDropped: true);
+                var next = ClipRankAndWeightsForBonds(i, _weights, scratch, keepDropped: true);
                 var a = new I32F32(activeStake[i]);
                 var at = scaled.Start[i];
                 for (var k = 0; k < next; k++)

@@ -8,9 +8,9 @@ raw bits in decimal strings with their type. Run it with:
     conformance run --driver "python3 Conformance/drivers/python/math_driver.py" --filter math/ \
         --exclusions Conformance/drivers/python/exclusions.json
 """
-import json
 import struct
-import sys
+
+from driver_protocol import serve
 
 FORMATS = {  # name: (fraction bits, min bits, max bits)
     "I32F32": (32, -(1 << 63), (1 << 63) - 1),
@@ -135,23 +135,5 @@ def handle(handler, data):
     return None
 
 
-def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        answer = {"id": request.get("id", "")}
-        try:
-            output = handle(request["handler"], request["input"]) if request.get("runner") == "math" else None
-            if output is None:
-                answer["unsupported"] = True
-            else:
-                answer["output"] = output
-        except (KeyError, TypeError, ValueError) as problem:
-            answer["error"] = f"malformed input: {problem!r}"
-        sys.stdout.write(json.dumps(answer, separators=(",", ":")) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    serve("math", handle)

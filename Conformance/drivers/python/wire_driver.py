@@ -9,8 +9,8 @@ answered "unsupported". Run it with:
         --exclusions Conformance/drivers/python/wire_exclusions.json
 """
 import hashlib
-import json
-import sys
+
+from driver_protocol import serve
 
 ALLOWED_DELTA_NS = 4_000_000_000  # bittensor.core.settings.ALLOWED_DELTA
 V_7_2_0 = 7_002_000
@@ -47,23 +47,5 @@ def handle(handler, i):
     return None
 
 
-def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        answer = {"id": request.get("id", "")}
-        try:
-            output = handle(request["handler"], request["input"]) if request.get("runner") == "wire" else None
-            if output is None:
-                answer["unsupported"] = True
-            else:
-                answer["output"] = output
-        except (KeyError, TypeError, ValueError) as problem:
-            answer["error"] = f"malformed input: {problem!r}"
-        sys.stdout.write(json.dumps(answer, separators=(",", ":")) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    serve("wire", handle)
