@@ -29,6 +29,8 @@ public sealed class AxonTests : IAsyncLifetime
     private readonly List<string> _forwarded = [];
     private readonly List<string> _log = [];
     private TimeSpan _delay = TimeSpan.Zero;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _holdForwards;   // forwards wait for _release, so a test controls when the slot frees up
     private readonly HttpClient _http = new();
 
     private AxonEndpoint Endpoint => new("127.0.0.1", _axon.EndPoint!.Port, _axon.Hotkey);
@@ -41,6 +43,7 @@ public sealed class AxonTests : IAsyncLifetime
                 lock (_forwarded) _forwarded.Add(s.Text);
                 if (s.Text == "throw") throw new InvalidOperationException("the model broke");
                 if (_delay > TimeSpan.Zero) await Task.Delay(_delay, cancel);
+                if (_holdForwards) await _release.Task.WaitAsync(cancel);
                 s.Answer = s.Text.ToUpperInvariant();
                 return s;
             },
@@ -231,14 +234,31 @@ public sealed class AxonTests : IAsyncLifetime
         Assert.Contains(_log, line => line.Contains("the model broke"));
     }
 
+    // Both sides keep the synapse's timeout, so a slow forward races two 408s; each test below pins one side.
     [Fact]
-    public async Task A_slow_axon_times_out_with_408_on_the_dendrite()
+    public async Task A_slow_forward_is_cut_off_by_the_axon_with_408()
     {
         _delay = TimeSpan.FromSeconds(5);
         using var dendrite = new Dendrite(Validator);
-        var answer = await dendrite.CallAsync(Endpoint, new Echo { Text = "slow" }, TimeSpan.FromMilliseconds(300));
+        var s = new Echo { Text = "slow" };
+        dendrite.Sign(s, Endpoint, TimeSpan.FromMilliseconds(300));
+        var (status, text) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        Assert.Equal(HttpStatusCode.RequestTimeout, status);
+        Assert.Equal("Request Timeout: the forward took longer than 0.3 s", text);
+        Assert.Equal(["slow"], _forwarded);
+    }
+
+    [Fact]
+    public async Task An_axon_that_never_answers_is_a_408_on_the_dendrite()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();   // accepts the connection (the backlog does) and never writes a byte
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var dendrite = new Dendrite(Validator);
+        var answer = await dendrite.CallAsync(new AxonEndpoint("127.0.0.1", port, _axon.Hotkey), new Echo { Text = "anyone home?" }, TimeSpan.FromMilliseconds(300));
         Assert.Equal(408, answer.Dendrite.StatusCode);
-        Assert.Contains("Request timeout after 0.3 seconds", answer.Dendrite.StatusMessage);
+        Assert.Equal("Request timeout after 0.3 seconds", answer.Dendrite.StatusMessage);
+        Assert.InRange(answer.Dendrite.ProcessTime!.Value, 0.25, 5.0);
     }
 
     [Fact]
@@ -253,7 +273,7 @@ public sealed class AxonTests : IAsyncLifetime
     [Fact]
     public async Task Waiting_requests_run_highest_priority_first_and_a_full_queue_is_503()
     {
-        _delay = TimeSpan.FromMilliseconds(400);
+        _holdForwards = true;
         using var dendrite = new Dendrite(Validator);
         var busy = dendrite.CallAsync(Endpoint, new Echo { Text = "first" }, Timeout);   // takes the only slot
         await WaitUntil(() => _forwarded.Count == 1);
@@ -264,6 +284,7 @@ public sealed class AxonTests : IAsyncLifetime
         await WaitUntil(() => _axon.WaitingForwards == 2);
         var refused = await dendrite.CallAsync(Endpoint, new Echo { Text = "one too many" }, Timeout);
         Assert.Equal(503, refused.Dendrite.StatusCode);
+        _release.SetResult();
         await Task.WhenAll(busy, low, high);
         Assert.Equal(["first", "high", "low"], _forwarded);
     }
