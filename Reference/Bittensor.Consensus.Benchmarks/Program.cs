@@ -6,14 +6,28 @@ using Bittensor.Consensus.Benchmarks;
 
 // `consensus-bench bench [--quick]`: the table of docs/performance.md, measured in one run.
 // `consensus-bench bdn [BenchmarkDotNet arguments]`: the same workloads under BenchmarkDotNet.
+// `consensus-bench profile N VALIDATORS DENSITY% [SECONDS]`: one workload run repeatedly (for `perf record`), with
+// its median time and the floor's.
+const string Usage = "Commands: bench [--quick], bdn [BenchmarkDotNet arguments], profile N VALIDATORS DENSITY% [SECONDS]";
 if (args.Length > 0 && args[0] == "bdn")
 {
     BenchmarkRunner.Run<EpochBenchmarks>(args: args[1..]);
     return 0;
 }
+if (args.Length > 0 && args[0] == "profile")
+{
+    if (args.Length is < 4 or > 5 || !int.TryParse(args[1], out var n) || !int.TryParse(args[2], out var validators)
+        || !int.TryParse(args[3].TrimEnd('%'), out var density) || n < 1 || validators < 1 || validators > n || density is < 1 or > 100)
+    {
+        Console.Error.WriteLine($"consensus-bench: profile needs N ≥ 1, 1 ≤ VALIDATORS ≤ N and 1 ≤ DENSITY ≤ 100. {Usage}");
+        return 2;
+    }
+    var seconds = args.Length == 5 && double.TryParse(args[4], CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 10.0;
+    return BenchTable.Profile(new Workload(n, validators, density), seconds, Console.Out);
+}
 if (args.Length > 0 && args[0] != "bench")
 {
-    Console.Error.WriteLine($"consensus-bench: unknown command '{args[0]}'. Commands: bench [--quick], bdn [BenchmarkDotNet arguments]");
+    Console.Error.WriteLine($"consensus-bench: unknown command '{args[0]}'. {Usage}");
     return 2;
 }
 var quick = args.Contains("--quick");
@@ -25,14 +39,14 @@ namespace Bittensor.Consensus.Benchmarks
     {
         /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed),
         /// after a warm-up long enough for the JIT's tiering to reach optimised code (1.5 seconds of runs, at least one).</summary>
-        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs)
+        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs, int maxRuns = 50)
         {
             var warmUp = Stopwatch.StartNew();
             do action(); while (warmUp.Elapsed.TotalMilliseconds < 1500);
             var times = new List<double>();
             long allocated = 0;
             var total = Stopwatch.StartNew();
-            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < 50))
+            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < maxRuns))
             {
                 var before = GC.GetTotalAllocatedBytes(true);
                 var watch = Stopwatch.StartNew();
@@ -43,6 +57,16 @@ namespace Bittensor.Consensus.Benchmarks
             }
             times.Sort();
             return (times[times.Count / 2], allocated);
+        }
+
+        /// <summary>Runs one workload for about <paramref name="seconds"/> and prints the median epoch and floor times.</summary>
+        public static int Profile(Workload workload, double seconds, TextWriter output)
+        {
+            var (refMs, refAlloc) = Measure(() => workload.RunReference(), 3, seconds * 1000, int.MaxValue);
+            var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{workload.Name}: Reference {refMs:F2} ms (median), floor {floorMs:F2} ms, Ref/floor {refMs / Math.Max(floorMs, 1e-6):F1}x, allocated {refAlloc / 1024.0 / 1024.0:F1} MiB"));
+            return 0;
         }
 
         public static int Run(bool quick, TextWriter output)
