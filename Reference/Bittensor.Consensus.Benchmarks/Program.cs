@@ -39,14 +39,14 @@ namespace Bittensor.Consensus.Benchmarks
     {
         /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed),
         /// after a warm-up long enough for the JIT's tiering to reach optimised code (1.5 seconds of runs, at least one).</summary>
-        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs, int maxRuns = 50)
+        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs)
         {
             var warmUp = Stopwatch.StartNew();
             do action(); while (warmUp.Elapsed.TotalMilliseconds < 1500);
             var times = new List<double>();
             long allocated = 0;
             var total = Stopwatch.StartNew();
-            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < maxRuns))
+            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < 50))
             {
                 var before = GC.GetTotalAllocatedBytes(true);
                 var watch = Stopwatch.StartNew();
@@ -59,13 +59,26 @@ namespace Bittensor.Consensus.Benchmarks
             return (times[times.Count / 2], allocated);
         }
 
-        /// <summary>Runs one workload for about <paramref name="seconds"/> and prints the median epoch and floor times.</summary>
+        /// <summary>Runs one workload for about <paramref name="seconds"/> and prints the fastest and median epoch, the
+        /// garbage collections per epoch, and the floor.</summary>
         public static int Profile(Workload workload, double seconds, TextWriter output)
         {
-            var (refMs, refAlloc) = Measure(() => workload.RunReference(), 3, seconds * 1000, int.MaxValue);
+            var warmUp = Stopwatch.StartNew();
+            do workload.RunReference(); while (warmUp.Elapsed.TotalMilliseconds < 1500);
+            var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+            var times = new List<double>();
+            var total = Stopwatch.StartNew();
+            while (times.Count < 3 || total.Elapsed.TotalSeconds < seconds)
+            {
+                var watch = Stopwatch.StartNew();
+                GC.KeepAlive(workload.RunReference());
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            var perEpoch = Enumerable.Range(0, 3).Select(g => ((GC.CollectionCount(g) - collections[g]) / (double)times.Count).ToString("F1", CultureInfo.InvariantCulture));
+            times.Sort();
             var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{workload.Name}: Reference {refMs:F2} ms (median), floor {floorMs:F2} ms, Ref/floor {refMs / Math.Max(floorMs, 1e-6):F1}x, allocated {refAlloc / 1024.0 / 1024.0:F1} MiB"));
+                $"{workload.Name}: {times.Count} epochs, fastest {times[0]:F2} ms, median {times[times.Count / 2]:F2} ms; floor {floorMs:F2} ms; median/floor {times[times.Count / 2] / Math.Max(floorMs, 1e-6):F1}x; collections per epoch (gen 0, 1, 2): {string.Join(", ", perEpoch)}"));
             return 0;
         }
 
