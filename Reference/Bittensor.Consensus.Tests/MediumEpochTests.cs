@@ -22,9 +22,11 @@ public class MediumEpochTests
         MostlyZero,
         /// <summary>Every voter weights 0–2 equally and nothing else: one vote value per column.</summary>
         AllEqual,
+        /// <summary>Any u16 value, each of 0–2 weighted twice (the later cell is the vote).</summary>
+        Duplicated,
     }
 
-    private static (Hyperparameters, EpochState) Popular(int seed, int others, Votes votes, bool yuma3)
+    private static (Hyperparameters, EpochState) Popular(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, ushort bondsPenalty)
     {
         var rng = new Random(seed);
         const int n = 300;
@@ -35,6 +37,7 @@ public class MediumEpochTests
             ushort[] popular = votes switch
             {
                 Votes.Spread => [(ushort)rng.Next(0, 65536), (ushort)rng.Next(0, 65536), (ushort)rng.Next(0, 65536)],
+                Votes.Duplicated => [.. Enumerable.Range(0, 6).Select(_ => (ushort)rng.Next(0, 65536))],
                 Votes.TwoValues => [.. Enumerable.Range(0, 3).Select(_ => (ushort)(rng.Next(2) * 30000 + 1000))],
                 Votes.MostlyLowest or Votes.AllEqual when majority || votes == Votes.AllEqual => [1000, 1000, 1000],
                 Votes.MostlyLowest => [(ushort)rng.Next(2000, 60000), 1000, 1000],
@@ -42,10 +45,10 @@ public class MediumEpochTests
                 _ => [(ushort)rng.Next(1, 65536), (ushort)rng.Next(1, 65536), (ushort)rng.Next(1, 65536)],
             };
             var extra = votes is Votes.AllEqual or Votes.MostlyLowest ? 0 : others;
-            return popular.Select((value, j) => new StoredEntry(j, value))
+            return popular.Select((value, j) => new StoredEntry(j % 3, value))
                 .Concat(Enumerable.Range(0, extra).Select(_ => new StoredEntry(rng.Next(3, n), (ushort)rng.Next(0, 65536)))).ToArray();
         }
-        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, 65535, 900000, n, 0, 0, yuma3, false, 45875, 58982, 1000, false);
+        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, bondsPenalty, 900000, n, 0, 0, yuma3, liquidAlpha, 45875, 58982, 1000, false);
         var state = new EpochState(n, block, Enumerable.Repeat(block - 1, n).ToArray(), new ulong[n],
             // uids 0–2 are miners without stake, so that every voter can hold a cell in their columns
             Enumerable.Range(0, n).Select(i => i < 3 ? 0UL : (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[n], null,
@@ -55,16 +58,86 @@ public class MediumEpochTests
     }
 
     [Theory]
-    [InlineData(1, 3, Votes.Spread, true)]        // short rows: comparison sort; columns 0–2 hold 300 spread votes
-    [InlineData(2, 3, Votes.TwoValues, true)]     // votes near two values
-    [InlineData(3, 40, Votes.Spread, false)]      // long rows: counting sort; original bonds
-    [InlineData(4, 3, Votes.MostlyLowest, true)]  // the consensus is a column's smallest vote, or its largest
-    [InlineData(5, 3, Votes.MostlyZero, true)]    // explicit zero votes outweigh the rest: consensus 0
-    [InlineData(6, 0, Votes.AllEqual, true)]      // smallest = largest
-    public void Columns_with_hundreds_of_votes_match_the_spec(int seed, int others, Votes votes, bool yuma3)
+    [InlineData(1, 3, Votes.Spread, true, false, 65535)]        // short rows: comparison sort; columns 0–2 hold 297 spread votes
+    [InlineData(2, 3, Votes.TwoValues, true, false, 65535)]     // votes near two values
+    [InlineData(3, 40, Votes.Spread, false, false, 65535)]      // long rows: counting sort; original bonds
+    [InlineData(4, 3, Votes.MostlyLowest, true, false, 65535)]  // the consensus is a column's smallest vote, or its largest
+    [InlineData(5, 3, Votes.MostlyZero, true, false, 65535)]    // explicit zero votes outweigh the rest: consensus 0
+    [InlineData(6, 0, Votes.AllEqual, true, false, 65535)]      // smallest = largest
+    [InlineData(7, 3, Votes.Duplicated, true, false, 32767)]    // duplicates: the later cell votes and is interpolated
+    public void Columns_with_hundreds_of_votes_match_the_spec(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, int bondsPenalty)
     {
-        var (hp, state) = Popular(seed, others, votes, yuma3);
+        var (hp, state) = Popular(seed, others, votes, yuma3, liquidAlpha, (ushort)bondsPenalty);
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace());
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
+    }
+
+    /// <summary>Liquid alpha reads W and the stored bonds in their stored order through the chain's forward-only
+    /// cursors; rows here are shuffled, hold duplicates, and the bonds hold columns without weights and uids past n.
+    /// Small (40 uids): the spec's liquid alpha costs seconds at 300.</summary>
+    [Theory]
+    [InlineData(1, 65535)]  // weights for bonds = the clipped W
+    [InlineData(2, 0)]      // = W
+    [InlineData(3, 32767)]  // interpolated (column-sorted)
+    public void Liquid_alpha_over_unsorted_rows_matches_the_spec(int seed, int bondsPenalty)
+    {
+        var rng = new Random(seed);
+        const int n = 40;
+        const ulong block = 100_000;
+        StoredEntry[] Shuffled(int count, int range) =>
+            Enumerable.Range(0, count).Select(_ => new StoredEntry(rng.Next(range), (ushort)rng.Next(0, 65536))).ToArray();
+        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, (ushort)bondsPenalty, 900000, n, 0, 0, true, true, 45875, 58982, 1000, false);
+        var state = new EpochState(n, block, Enumerable.Repeat(block - 1, n).ToArray(), new ulong[n],
+            Enumerable.Range(0, n).Select(_ => (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[n], null,
+            Enumerable.Repeat(true, n).ToArray(),
+            Enumerable.Range(0, n).Select(_ => Shuffled(rng.Next(n / 2, n + 10), n)).ToArray(),
+            Enumerable.Range(0, n).Select(_ => Shuffled(rng.Next(n / 2, n + 10), n + 5)).ToArray(),
+            Enumerable.Repeat(ulong.MaxValue, n).ToArray(), block - 360, 1_000_000_000);
+        SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace());
+        SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
+    }
+}
+
+/// <summary>Small epochs at the boundaries of the per-uid rules, each against the spec: commits at exactly a target's
+/// registration block, last updates at the top of the u64 range, bonds of uids registered around the last mechanism
+/// step, an activity cutoff whose factor · tempo overflows u64, and a legacy epoch at block = tempo.</summary>
+public class BoundaryEpochTests
+{
+    private const int N = 6;
+
+    private static (Hyperparameters, EpochState) Base(int seed)
+    {
+        var rng = new Random(seed);
+        StoredEntry[] Row() => Enumerable.Range(0, N).Select(j => new StoredEntry(j, (ushort)rng.Next(1, 65536))).ToArray();
+        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, 65535, 900000, N, 0, 0, true, false, 45875, 58982, 1000, false);
+        var state = new EpochState(N, 1_000, Enumerable.Repeat(990UL, N).ToArray(), new ulong[N],
+            Enumerable.Range(0, N).Select(_ => (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[N], null,
+            Enumerable.Repeat(true, N).ToArray(), Enumerable.Range(0, N).Select(_ => Row()).ToArray(),
+            Enumerable.Range(0, N).Select(_ => Row()).ToArray(), Enumerable.Repeat(ulong.MaxValue, N).ToArray(), 640, 1_000_000_000);
+        return (hp, state);
+    }
+
+    public static TheoryData<string> Cases => new() { "commit at registration", "last update at u64 max", "registered around the last step", "cutoff overflows", "legacy at block = tempo" };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Boundary_epochs_match_the_spec(string name)
+    {
+        var (hp, s) = Base(name.Length);
+        (hp, s) = name switch
+        {
+            // commits older than a target's registration drop the weight; a commit in the registration block keeps it
+            "commit at registration" => (hp with { CommitReveal = true },
+                s with { BlockAtRegistration = [0, 50, 50, 80, 0, 0], CommitBlocks = [50, 50, 80, 49, 100, 0] }),
+            // last update + cutoff (5000) saturates at u64 max: the uid stays active (wrapped, it would look 5000 blocks old)
+            "last update at u64 max" => (hp, s with { Block = 10_000, LastMechanismStepBlock = 9_640, LastUpdate = [ulong.MaxValue, 9_990, ulong.MaxValue - 1, 9_990, 9_990, 9_990] }),
+            // bonds of uids registered at or after the block after the last mechanism step are dropped
+            "registered around the last step" => (hp, s with { LastMechanismStepBlock = 500, BlockAtRegistration = [499, 500, 501, 498, 502, 0] }),
+            // factor · tempo past u64 saturates before the division by 1000: every uid is active
+            "cutoff overflows" => (hp with { ActivityCutoffFactorMilli = ulong.MaxValue / 100 }, s with { LastUpdate = [1, 1, 1, 1, 1, 1] }),
+            "legacy at block = tempo" => (hp with { Era = Era.Before2025_10 }, s with { Block = 360 }),
+            _ => throw new ArgumentException(name),
+        };
+        SpecOracleTests.AssertMatchesSpec(hp, s, new EpochWorkspace());
     }
 }
