@@ -93,6 +93,10 @@ public class FixedPointTests
         Assert.Equal(-1, Bits(1).CompareTo(Bits(2)));
         Assert.StartsWith("0.3333333333", I32F32.SafeDiv(I32F32.One, Int(3)).ToString());
         Assert.StartsWith("-0.5000000000", Bits(-(1L << 31)).ToString());
+        // ten places, the last rounded half to even: 16 ulps = 0.00000000372…; 2^21 ulps = 0.00048828125 exactly (a tie)
+        Assert.Equal("0.0000000037 (I32F32 bits 16)", Bits(16).ToString());
+        Assert.Equal("0.0004882812 (I32F32 bits 2097152)", Bits(1L << 21).ToString());
+        Assert.Equal("0.0004882815 (I32F32 bits 2097153)", Bits((1L << 21) + 1).ToString()); // 0.00048828148…
     }
 }
 

@@ -8,9 +8,9 @@ namespace Bittensor.Consensus.Tests;
 /// parallel ranges by the default threshold, rows sorted by comparison (few cells) and by counting (many), the
 /// consensus's column blocks and vote buckets (spread votes, votes concentrated on a few values), duplicates in long
 /// rows, every bond rule and bonds penalty, and a workspace reused across all of them.
-/// Tagged <c>Size=Large</c>: the mutation run leaves them out (each takes seconds of spec time per mutant).
+/// The epochs are tagged <c>Size=Large</c>: the mutation run leaves them out (each takes seconds of spec time per
+/// mutant); the two small guard tests below are not.
 /// </summary>
-[Trait("Size", "Large")]
 public class LargeEpochTests
 {
     public enum Votes { Spread, Concentrated }
@@ -61,6 +61,7 @@ public class LargeEpochTests
     };
 
     [Theory]
+    [Trait("Size", "Large")]
     [MemberData(nameof(Cases))]
     public void Large_epochs_match_the_spec(int seed, int n, int validators, int perRow, bool duplicates, Votes votes,
         bool yuma3, bool liquid, Era era, ushort bondsPenalty)

@@ -100,7 +100,8 @@ public class MediumEpochTests
 
 /// <summary>Small epochs at the boundaries of the per-uid rules, each against the spec: commits at exactly a target's
 /// registration block, last updates at the top of the u64 range, bonds of uids registered around the last mechanism
-/// step, an activity cutoff whose factor · tempo overflows u64, and a legacy epoch at block = tempo.</summary>
+/// step, an activity cutoff whose factor · tempo overflows u64, a legacy epoch at block = tempo, an empty permit mask,
+/// state vectors longer than n, and a liquid-alpha bond exactly equal to its weight.</summary>
 public class BoundaryEpochTests
 {
     private const int N = 6;
@@ -117,7 +118,11 @@ public class BoundaryEpochTests
         return (hp, state);
     }
 
-    public static TheoryData<string> Cases => new() { "commit at registration", "last update at u64 max", "registered around the last step", "cutoff overflows", "legacy at block = tempo" };
+    public static TheoryData<string> Cases => new()
+    {
+        "commit at registration", "last update at u64 max", "registered around the last step", "cutoff overflows",
+        "legacy at block = tempo", "no stored permits", "state vectors longer than n", "liquid alpha, bond equal to weight",
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -136,8 +141,28 @@ public class BoundaryEpochTests
             // factor · tempo past u64 saturates before the division by 1000: every uid is active
             "cutoff overflows" => (hp with { ActivityCutoffFactorMilli = ulong.MaxValue / 100 }, s with { LastUpdate = [1, 1, 1, 1, 1, 1] }),
             "legacy at block = tempo" => (hp with { Era = Era.Before2025_10 }, s with { Block = 360 }),
+            // a permit mask of length 0 masks nothing (uids keep their active stake; no row has weights, so the
+            // emission falls back to the active stake, which leaves out the inactive uid 1)
+            "no stored permits" => (hp, s with { ValidatorPermits = [], Block = 10_000, LastMechanismStepBlock = 9_640, LastUpdate = [9_990, 1, 9_990, 9_990, 9_990, 9_990] }),
+            // per-uid vectors past n: the outputs still have n entries
+            "state vectors longer than n" => (hp, s with { LastUpdate = [.. s.LastUpdate, 990, 1], BlockAtRegistration = [.. s.BlockAtRegistration, 0] }),
+            // uid 0 weights only uid 3 (w = 1, unclipped: bonds penalty 0) and holds bond 65535 on it (b = 1): at w = b
+            // the sigmoid takes the buy side, and the EMA α·w + (1 − α)·b is 1 whatever α is
+            "liquid alpha, bond equal to weight" => (hp with { LiquidAlpha = true, BondsPenalty = 0 }, s with
+            {
+                Weights = [[new(3, 500)], .. s.Weights[1..]],
+                Bonds = [[new(3, 65535), new(4, 100)], .. s.Bonds[1..]],
+            }),
             _ => throw new ArgumentException(name),
         };
         SpecOracleTests.AssertMatchesSpec(hp, s, new EpochWorkspace());
+    }
+
+    [Fact]
+    public void Top_k_ties_drop_the_lower_uids_first_past_the_insertion_sort_size()
+    {
+        // 40 equal stakes (Array.Sort switches from insertion sort, which is stable, at 16 elements)
+        var kept = Epoch.IsTopkNonzero(Enumerable.Repeat(7L, 40).ToArray(), 25);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i >= 15), kept);
     }
 }
