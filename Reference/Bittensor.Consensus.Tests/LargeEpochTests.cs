@@ -82,8 +82,10 @@ public class LargeEpochTests
         Assert.Contains("overflow", error.Message);
         var reference = Assert.Throws<OverflowException>(() => Epoch.Run(hp, state, new EpochWorkspace { ParallelThreshold = 0 }));
         Assert.Contains("uid 0", reference.Message);
-        // one cell fewer fits
+        // one cell fewer fits, and so does a sum of exactly 2^31 − 1, the largest I32F32 integer
         state = state with { Weights = [heavy[..32768], []] };
+        SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
+        state = state with { Weights = [[.. heavy[..32768], new StoredEntry(1, 32767)], []] };
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
     }
 

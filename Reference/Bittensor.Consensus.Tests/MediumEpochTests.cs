@@ -20,13 +20,16 @@ public class MediumEpochTests
         MostlyLowest,
         /// <summary>70 % of the voters hold explicit zero cells in 0–2 (every voter has a cell there).</summary>
         MostlyZero,
+        /// <summary>Every tenth voter holds explicit zero cells in 0–2, the rest any positive value: zero votes among
+        /// more than 256 positive ones.</summary>
+        SomeZero,
         /// <summary>Every voter weights 0–2 equally and nothing else: one vote value per column.</summary>
         AllEqual,
         /// <summary>Any u16 value, each of 0–2 weighted twice (the later cell is the vote).</summary>
         Duplicated,
     }
 
-    private static (Hyperparameters, EpochState) Popular(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, ushort bondsPenalty)
+    private static (Hyperparameters, EpochState) Popular(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, ushort bondsPenalty, ushort kappa)
     {
         var rng = new Random(seed);
         const int n = 300;
@@ -42,13 +45,14 @@ public class MediumEpochTests
                 Votes.MostlyLowest or Votes.AllEqual when majority || votes == Votes.AllEqual => [1000, 1000, 1000],
                 Votes.MostlyLowest => [(ushort)rng.Next(2000, 60000), 1000, 1000],
                 Votes.MostlyZero when majority => [0, 0, 0],
+                Votes.SomeZero when voter % 10 == 0 => [0, 0, 0],
                 _ => [(ushort)rng.Next(1, 65536), (ushort)rng.Next(1, 65536), (ushort)rng.Next(1, 65536)],
             };
             var extra = votes is Votes.AllEqual or Votes.MostlyLowest ? 0 : others;
             return popular.Select((value, j) => new StoredEntry(j % 3, value))
                 .Concat(Enumerable.Range(0, extra).Select(_ => new StoredEntry(rng.Next(3, n), (ushort)rng.Next(0, 65536)))).ToArray();
         }
-        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, 32767, bondsPenalty, 900000, n, 0, 0, yuma3, liquidAlpha, 45875, 58982, 1000, false);
+        var hp = new Hyperparameters(Era.Current, 5000, 360, 13889, kappa, bondsPenalty, 900000, n, 0, 0, yuma3, liquidAlpha, 45875, 58982, 1000, false);
         var state = new EpochState(n, block, Enumerable.Repeat(block - 1, n).ToArray(), new ulong[n],
             // uids 0–2 are miners without stake, so that every voter can hold a cell in their columns
             Enumerable.Range(0, n).Select(i => i < 3 ? 0UL : (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[n], null,
@@ -65,9 +69,11 @@ public class MediumEpochTests
     [InlineData(5, 3, Votes.MostlyZero, true, false, 65535)]    // explicit zero votes outweigh the rest: consensus 0
     [InlineData(6, 0, Votes.AllEqual, true, false, 65535)]      // smallest = largest
     [InlineData(7, 3, Votes.Duplicated, true, false, 32767)]    // duplicates: the later cell votes and is interpolated
-    public void Columns_with_hundreds_of_votes_match_the_spec(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, int bondsPenalty)
+    [InlineData(8, 3, Votes.SomeZero, true, false, 65535)]      // zero votes beside the histogram's positive ones
+    [InlineData(9, 3, Votes.Spread, true, false, 65535, 0)]     // κ = 0: no vote exceeds the minority σ; the largest wins
+    public void Columns_with_hundreds_of_votes_match_the_spec(int seed, int others, Votes votes, bool yuma3, bool liquidAlpha, int bondsPenalty, int kappa = 32767)
     {
-        var (hp, state) = Popular(seed, others, votes, yuma3, liquidAlpha, (ushort)bondsPenalty);
+        var (hp, state) = Popular(seed, others, votes, yuma3, liquidAlpha, (ushort)bondsPenalty, (ushort)kappa);
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace());
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
     }
@@ -122,6 +128,7 @@ public class BoundaryEpochTests
     {
         "commit at registration", "last update at u64 max", "registered around the last step", "cutoff overflows",
         "legacy at block = tempo", "no stored permits", "state vectors longer than n", "liquid alpha, bond equal to weight",
+        "a row of zero weights", "liquid alpha, zero weight without consensus",
     };
 
     [Theory]
@@ -152,6 +159,15 @@ public class BoundaryEpochTests
             {
                 Weights = [[new(3, 500)], .. s.Weights[1..]],
                 Bonds = [[new(3, 65535), new(4, 100)], .. s.Bonds[1..]],
+            }),
+            // a row whose cells are all 0 is not normalised (its sum is 0)
+            "a row of zero weights" => (hp, s with { Weights = [[new(1, 0), new(2, 0)], .. s.Weights[1..]] }),
+            // only uid 0 weights uid 3, with 0: the consensus of 3 is 0 and the clip keeps the zero cell (it drops
+            // cells above the consensus), so the liquid EMA keeps uid 0's decayed bond on 3
+            "liquid alpha, zero weight without consensus" => (hp with { LiquidAlpha = true }, s with
+            {
+                Weights = [[new(3, 0), new(4, 1000)], .. s.Weights[1..].Select(row => row.Where(e => e.Uid != 3).ToArray())],
+                Bonds = [[new(3, 40000), new(4, 100)], .. s.Bonds[1..]],
             }),
             _ => throw new ArgumentException(name),
         };
