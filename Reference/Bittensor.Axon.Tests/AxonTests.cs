@@ -65,8 +65,11 @@ public sealed class AxonTests : IAsyncLifetime
         using var own = new Dendrite(Validator);
         var s = new Echo { Text = text };
         own.Sign(s, Endpoint, Timeout);
-        return (s, Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        return (s, Message(s));
     }
+
+    /// <summary>The synapse's headers and its body serialised as it stands.</summary>
+    private HttpRequestMessage Message(Echo s, string? route = null) => Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options), route);
 
     private HttpRequestMessage Message(Echo s, byte[] body, string? route = null)
     {
@@ -111,7 +114,7 @@ public sealed class AxonTests : IAsyncLifetime
     {
         var (s, _) = Signed("unsigned");
         s.Dendrite.Signature = null;
-        var (status, message) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        var (status, message) = await Send(Message(s));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("not signed", message);
         Assert.DoesNotContain("unsigned", _forwarded);
@@ -123,7 +126,7 @@ public sealed class AxonTests : IAsyncLifetime
         using var dendrite = new Dendrite(Validator);
         var t = new Echo { Text = "misdirected" };
         dendrite.Sign(t, Endpoint with { Hotkey = Ss58.Encode(Stranger.PublicKey) }, Timeout);
-        var (status, message) = await Send(Message(t, JsonSerializer.SerializeToUtf8Bytes(t, SynapseJson.Options)));
+        var (status, message) = await Send(Message(t));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("Signature mismatch", message);
         Assert.Empty(_forwarded);
@@ -136,9 +139,9 @@ public sealed class AxonTests : IAsyncLifetime
         var bytes = Convert.FromHexString(s.Dendrite.Signature![2..]);
         bytes[10] ^= 1;
         s.Dendrite.Signature = "0x" + Convert.ToHexStringLower(bytes);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(Message(s))).Status);
         s.Dendrite.Signature = "0x" + Convert.ToHexStringLower(bytes[..63]);
-        var (status, message) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        var (status, message) = await Send(Message(s));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("63 bytes", message);
         Assert.Empty(_forwarded);
@@ -149,7 +152,7 @@ public sealed class AxonTests : IAsyncLifetime
     {
         var (s, first) = Signed("once");
         Assert.Equal(HttpStatusCode.OK, (await Send(first)).Status);
-        var (status, message) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        var (status, message) = await Send(Message(s));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("a newer one was last processed", message);
         Assert.Single(_forwarded);
@@ -164,7 +167,7 @@ public sealed class AxonTests : IAsyncLifetime
         s.Dendrite.Nonce -= 15_000_000_000L; // 15 s + 10 s timeout > 4 s + 10 s
         var message = Wire.RequestMessage(s.Dendrite.Nonce!.Value, dendrite.Hotkey, _axon.Hotkey, dendrite.Uuid, s.ComputedBodyHash);
         s.Dendrite.Signature = "0x" + Convert.ToHexStringLower(Validator.Sign(Encoding.UTF8.GetBytes(message)));
-        var (status, text) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        var (status, text) = await Send(Message(s));
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("Nonce is too old: acceptable delta is 14.00 seconds", text);
         Assert.Empty(_forwarded);
@@ -196,7 +199,7 @@ public sealed class AxonTests : IAsyncLifetime
     public async Task An_unknown_synapse_is_refused_with_404_naming_the_routes()
     {
         var (s, _) = Signed("lost");
-        var (status, message) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options), route: "Nothing"));
+        var (status, message) = await Send(Message(s, route: "Nothing"));
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("'Nothing' not found. Available synapses ['Echo', 'Synapse']", message);
     }
@@ -242,7 +245,7 @@ public sealed class AxonTests : IAsyncLifetime
         using var dendrite = new Dendrite(Validator);
         var s = new Echo { Text = "slow" };
         dendrite.Sign(s, Endpoint, TimeSpan.FromMilliseconds(300));
-        var (status, text) = await Send(Message(s, JsonSerializer.SerializeToUtf8Bytes(s, SynapseJson.Options)));
+        var (status, text) = await Send(Message(s));
         Assert.Equal(HttpStatusCode.RequestTimeout, status);
         Assert.Equal("Request Timeout: the forward took longer than 0.3 s", text);
         Assert.Equal(["slow"], _forwarded);

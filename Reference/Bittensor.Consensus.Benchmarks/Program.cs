@@ -22,7 +22,12 @@ if (args.Length > 0 && args[0] == "profile")
         Console.Error.WriteLine($"consensus-bench: profile needs N ≥ 1, 1 ≤ VALIDATORS ≤ N and 1 ≤ DENSITY ≤ 100. {Usage}");
         return 2;
     }
-    var seconds = args.Length == 5 && double.TryParse(args[4], CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 10.0;
+    var seconds = 10.0;
+    if (args.Length == 5 && (!double.TryParse(args[4], CultureInfo.InvariantCulture, out seconds) || seconds is <= 0 or > 3600))
+    {
+        Console.Error.WriteLine($"consensus-bench: profile's SECONDS must be a number in (0, 3600], not '{args[4]}'. {Usage}");
+        return 2;
+    }
     return BenchTable.Profile(new Workload(n, validators, density), seconds, Console.Out);
 }
 if (args.Length > 0 && args[0] != "bench")
@@ -40,18 +45,28 @@ namespace Bittensor.Consensus.Benchmarks
         /// <summary>Enough epochs for every pass's per-range bodies to pass 30 calls (8 ranges per pass on 2 cores).</summary>
         private const int ReferenceWarmUpRuns = 8;
 
-        /// <summary>Median wall time of repeated runs (at least <paramref name="minRuns"/>, until about a second has passed),
-        /// after a warm-up long enough for the JIT's tiering to reach optimised code: 1.5 seconds of runs and at least
+        /// <summary>Median wall time of repeated runs and the bytes the last one allocated; see <see cref="Runs"/>.</summary>
+        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs, int warmUpRuns = 1)
+        {
+            var (times, allocated, _) = Runs(action, minRuns, budgetMs, warmUpRuns, maxRuns: 50);
+            return (times[times.Count / 2], allocated);
+        }
+
+        /// <summary>Wall times of repeated runs, sorted (at least <paramref name="minRuns"/>, more while under
+        /// <paramref name="budgetMs"/> and <paramref name="maxRuns"/>), the bytes the last run allocated and the garbage
+        /// collections of generations 0, 1 and 2 during the timed runs; after a
+        /// warm-up long enough for the JIT's tiering to reach optimised code: 1.5 seconds of runs and at least
         /// <paramref name="warmUpRuns"/> (the epoch's passes call their per-range bodies a few times per epoch, and a
         /// body is recompiled with full optimisation after 30 calls).</summary>
-        private static (double Milliseconds, long Allocated) Measure(Func<object> action, int minRuns, double budgetMs, int warmUpRuns = 1)
+        private static (List<double> Times, long Allocated, int[] Collections) Runs(Func<object> action, int minRuns, double budgetMs, int warmUpRuns, int maxRuns)
         {
             var warmUp = Stopwatch.StartNew();
             for (var run = 0; run < warmUpRuns || warmUp.Elapsed.TotalMilliseconds < 1500; run++) action();
+            var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
             var times = new List<double>();
             long allocated = 0;
             var total = Stopwatch.StartNew();
-            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < 50))
+            while (times.Count < minRuns || (total.Elapsed.TotalMilliseconds < budgetMs && times.Count < maxRuns))
             {
                 var before = GC.GetTotalAllocatedBytes(true);
                 var watch = Stopwatch.StartNew();
@@ -61,29 +76,19 @@ namespace Bittensor.Consensus.Benchmarks
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
             times.Sort();
-            return (times[times.Count / 2], allocated);
+            return (times, allocated, Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]).ToArray());
         }
 
         /// <summary>Runs one workload for about <paramref name="seconds"/> and prints the fastest and median epoch, the
         /// garbage collections per epoch, and the floor.</summary>
         public static int Profile(Workload workload, double seconds, TextWriter output)
         {
-            var warmUp = Stopwatch.StartNew();
-            for (var run = 0; run < ReferenceWarmUpRuns || warmUp.Elapsed.TotalMilliseconds < 1500; run++) workload.RunReference();
-            var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
-            var times = new List<double>();
-            var total = Stopwatch.StartNew();
-            while (times.Count < 3 || total.Elapsed.TotalSeconds < seconds)
-            {
-                var watch = Stopwatch.StartNew();
-                GC.KeepAlive(workload.RunReference());
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            var perEpoch = Enumerable.Range(0, 3).Select(g => ((GC.CollectionCount(g) - collections[g]) / (double)times.Count).ToString("F1", CultureInfo.InvariantCulture));
-            times.Sort();
+            var (times, _, collections) = Runs(() => workload.RunReference(), 3, seconds * 1000, ReferenceWarmUpRuns, int.MaxValue);
+            var perEpoch = collections.Select(c => (c / (double)times.Count).ToString("F1", CultureInfo.InvariantCulture));
             var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
+            var median = times[times.Count / 2];
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{workload.Name}: {times.Count} epochs, fastest {times[0]:F2} ms, median {times[times.Count / 2]:F2} ms; floor {floorMs:F2} ms; median/floor {times[times.Count / 2] / Math.Max(floorMs, 1e-6):F1}x; collections per epoch (gen 0, 1, 2): {string.Join(", ", perEpoch)}"));
+                $"{workload.Name}: {times.Count} epochs, fastest {times[0]:F2} ms, median {median:F2} ms; floor {floorMs:F2} ms; median/floor {median / Math.Max(floorMs, 1e-6):F1}x; collections per epoch (gen 0, 1, 2): {string.Join(", ", perEpoch)}"));
             return 0;
         }
 

@@ -55,8 +55,8 @@ public class WorkspaceTests
         var calls = new List<(int, int, int)>();
         Parallelism.ForRanges(1000, 10, _ => 99, (from, to) => calls.Add((from, to, Environment.CurrentManagedThreadId)));
         Assert.Equal([(0, 10, caller)], calls);
-        // at the threshold it splits
-        Assert.True(Ranges(990, 10, _ => 99).Count > 1 || Environment.ProcessorCount * 4 == 1);
+        // at the threshold it splits (into min(10, 4 · cores) ranges)
+        Assert.Equal(Math.Min(10, Environment.ProcessorCount * 4), Ranges(990, 10, _ => 99).Count);
     }
 
     [Fact]
