@@ -7,7 +7,7 @@ using Bittensor.Consensus.Benchmarks;
 // `consensus-bench bench [--quick]`: the table of docs/performance.md, measured in one run.
 // `consensus-bench bdn [BenchmarkDotNet arguments]`: the same workloads under BenchmarkDotNet.
 // `consensus-bench profile N VALIDATORS DENSITY% [SECONDS]`: one workload run repeatedly (for `perf record`), with
-// its median time and the floor's.
+// its median time, each pass's, and the floor's.
 const string Usage = "Commands: bench [--quick], bdn [BenchmarkDotNet arguments], profile N VALIDATORS DENSITY% [SECONDS]";
 if (args.Length > 0 && args[0] == "bdn")
 {
@@ -80,15 +80,21 @@ namespace Bittensor.Consensus.Benchmarks
         }
 
         /// <summary>Runs one workload for about <paramref name="seconds"/> and prints the fastest and median epoch, the
-        /// garbage collections per epoch, and the floor.</summary>
+        /// garbage collections per epoch, the floor, and each pass's median.</summary>
         public static int Profile(Workload workload, double seconds, TextWriter output)
         {
-            var (times, _, collections) = Runs(() => workload.RunReference(), 3, seconds * 1000, ReferenceWarmUpRuns, int.MaxValue);
+            var passes = new List<EpochPassTimes>();
+            var (times, _, collections) = Runs(() => { var output = workload.RunReference(); passes.Add(workload.Workspace.LastPassTimes); return output; },
+                3, seconds * 1000, ReferenceWarmUpRuns, int.MaxValue);
+            passes = passes[^times.Count..]; // the timed runs
+            string Median(Func<EpochPassTimes, TimeSpan> pass) =>
+                passes.Select(p => pass(p).TotalMilliseconds).Order().ElementAt(passes.Count / 2).ToString("F0", CultureInfo.InvariantCulture);
             var perEpoch = collections.Select(c => (c / (double)times.Count).ToString("F1", CultureInfo.InvariantCulture));
             var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
             var median = times[times.Count / 2];
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{workload.Name}: {times.Count} epochs, fastest {times[0]:F2} ms, median {median:F2} ms; floor {floorMs:F2} ms; median/floor {median / Math.Max(floorMs, 1e-6):F1}x; collections per epoch (gen 0, 1, 2): {string.Join(", ", perEpoch)}"));
+            output.WriteLine($"  median per pass (ms): weights {Median(p => p.Weights)}, consensus {Median(p => p.Consensus)}, bonds and dividends {Median(p => p.Bonds)}, whole epoch {Median(p => p.Total)}");
             return 0;
         }
 

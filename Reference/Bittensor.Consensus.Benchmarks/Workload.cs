@@ -4,7 +4,8 @@ using SpecYuma = Bittensor.Spec.Yuma;
 namespace Bittensor.Consensus.Benchmarks;
 
 /// <summary>One benchmark input: n uids, the given number of validators each weighting a share of all uids (in a
-/// shuffled, submission-like order) and holding bonds of the same pattern; miners hold no stake. Deterministic.</summary>
+/// shuffled, submission-like order) and holding bonds on the same uids (in uid order, as stored); miners hold no stake.
+/// Deterministic.</summary>
 public sealed class Workload
 {
     public int N { get; }
@@ -17,7 +18,8 @@ public sealed class Workload
     public SpecYuma.EpochState SpecState { get; }
     private readonly int[] _floorColumns;
     private readonly long[] _floorValues;
-    private readonly EpochWorkspace _workspace = new();
+    /// <summary>The workspace <see cref="RunReference"/> runs in.</summary>
+    public EpochWorkspace Workspace { get; } = new();
 
     public Workload(int n, int validators, int densityPercent, int seed = 42)
     {
@@ -33,7 +35,8 @@ public sealed class Workload
             if (i >= validators) { weights[i] = []; bonds[i] = []; continue; }
             var targets = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(perRow).ToArray();
             weights[i] = targets.Select(j => new StoredEntry(j, (ushort)rng.Next(1, 65536))).ToArray();
-            bonds[i] = targets.Select(j => new StoredEntry(j, (ushort)rng.Next(0, 65536))).ToArray();
+            // stored bonds are in uid order: the chain stores (and Epoch.Run returns) the EMA matrix's rows so
+            bonds[i] = targets.Select(j => new StoredEntry(j, (ushort)rng.Next(0, 65536))).OrderBy(e => e.Uid).ToArray();
         }
         WeightEntries = weights.Sum(r => (long)r.Length);
         var block = 100_000UL;
@@ -54,7 +57,7 @@ public sealed class Workload
     public string Name => $"n={N}, {DensityPercent}% dense, {(Validators == N ? "all" : Validators.ToString())} validators";
 
     /// <summary>One Reference epoch in this workload's workspace (its buffers are reused from the previous run).</summary>
-    public EpochOutput RunReference() => Epoch.Run(ReferenceHyperparameters, ReferenceState, _workspace);
+    public EpochOutput RunReference() => Epoch.Run(ReferenceHyperparameters, ReferenceState, Workspace);
 
     public SpecYuma.EpochOutput RunSpec() => SpecYuma.Epoch.run(SpecHyperparameters, SpecState);
 

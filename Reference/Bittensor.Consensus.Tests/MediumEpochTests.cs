@@ -79,6 +79,29 @@ public class MediumEpochTests
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
     }
 
+    /// <summary>Stored bonds in uid order, as the chain stores them (and as <see cref="Epoch.Run(Hyperparameters,
+    /// EpochState, EpochWorkspace)"/> returns them): the EMA merges them with the weights without sorting. Here a uid's
+    /// duplicates stay in stored order and each row also holds a bond past n; then three epochs, each reading the bonds
+    /// the previous one returned.</summary>
+    [Theory]
+    [InlineData(11, Votes.Duplicated, 65535)]
+    [InlineData(12, Votes.Spread, 32767)]
+    [InlineData(13, Votes.SomeZero, 0)]
+    public void Bonds_stored_in_uid_order_match_the_spec_epoch_after_epoch(int seed, Votes votes, int bondsPenalty)
+    {
+        var (hp, state) = Popular(seed, 3, votes, yuma3: true, liquidAlpha: false, (ushort)bondsPenalty, kappa: 32767);
+        state = state with
+        {
+            Bonds = [.. state.Bonds.Select((row, i) => row.Append(new StoredEntry(state.N + i % 3, 40000)).OrderBy(e => e.Uid).ToArray())],
+        };
+        Assert.Contains(state.Bonds, row => row.Zip(row.Skip(1)).Any(pair => pair.First.Uid == pair.Second.Uid));
+        for (var epoch = 0; epoch < 3; epoch++)
+        {
+            SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
+            state = state with { Bonds = Epoch.Run(hp, state).Bonds, Block = state.Block + hp.Tempo, LastMechanismStepBlock = state.Block };
+        }
+    }
+
     /// <summary>Liquid alpha reads W and the stored bonds in their stored order through the chain's forward-only
     /// cursors; rows here are shuffled, hold duplicates, and the bonds hold columns without weights and uids past n.
     /// Small (40 uids): the spec's liquid alpha costs seconds at 300.</summary>

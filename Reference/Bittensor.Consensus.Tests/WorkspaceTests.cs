@@ -117,7 +117,7 @@ public class WorkspaceTests
         var expected = Enumerable.Range(0, count).Select(k => (scratch.CellCol[k], scratch.CellVal[k])).OrderBy(c => c.Item1).ToArray(); // OrderBy is stable
         var col = new int[count + 3];
         var val = new long[count + 3];
-        scratch.StableSortByColumn(count, col, val, 3);
+        scratch.StableSortByColumn(scratch.CellCol, scratch.CellVal, count, col, val, 3);
         Assert.Equal(expected, Enumerable.Range(3, count).Select(k => (col[k], val[k])).ToArray());
     }
 

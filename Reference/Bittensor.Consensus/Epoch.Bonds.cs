@@ -169,14 +169,8 @@ public static partial class Epoch
             ForEachRow((i, scratch) =>
             {
                 var next = ClipRankAndWeightsForBonds(i, nextSource, scratch, keepDropped: !liquid);
-                if (liquid) { LiquidEmaRow(i, next, scratch); return; }
-                scratch.BeginRow();
-                for (var k = 0; k < next; k++) Accumulate(scratch, scratch.CellCol[k], I32F32.SaturatingMul(alpha, new(scratch.CellVal[k])).Bits);
-                if (i < s.Bonds.Length)
-                    foreach (var e in s.Bonds[i])
-                        if (e.Uid < n && LoadBond(e, asProportion: true, out var b))
-                            Accumulate(scratch, e.Uid, I32F32.SaturatingMul(keep, new(b)).Bits);
-                EmitPositive(scratch, ema, i, scratch.Partial[2]);
+                if (liquid) LiquidEmaRow(i, next, scratch);
+                else EmaRow(i, next, scratch, alpha, keep);
                 Store(i, ema, null);
             }, [_ranks, _preranks, columnTotals], SaturatingSum);
 
@@ -198,6 +192,54 @@ public static partial class Epoch
             });
             Normalize(dividends);
             return new BondsResult(_trust, _ranks, _preranks, incentive, dividends, _bonds);
+        }
+
+        /// <summary>Sparse.matEma for row i, the weights for bonds (in column order) in the scratch's cells: per column
+        /// α·W + (1 − α)·B, the terms added in the spec's order (a column's weight cells, then its bonds; saturating),
+        /// merged in one walk; the positive sums go to row i of the EMA and to the column totals (partial 2).</summary>
+        private void EmaRow(int i, int next, RowScratch scratch, I32F32 alpha, I32F32 keep)
+        {
+            var old = LoadedBondsInColumnOrder(i, scratch, keep, out var oldCols, out var oldVals);
+            var (cols, vals, totals) = (scratch.CellCol, scratch.CellVal, scratch.Partial[2]);
+            var ema = ws.Ema;
+            var at = ema.Start[i];
+            int w = 0, b = 0;
+            while (w < next || b < old)
+            {
+                var j = w < next && (b == old || cols[w] <= oldCols[b]) ? cols[w] : oldCols[b];
+                long sum = 0; // 0 + x is x exactly: the first term sets the sum
+                for (; w < next && cols[w] == j; w++) sum = SaturatingSum(sum, I32F32.SaturatingMul(alpha, new(vals[w])).Bits);
+                for (; b < old && oldCols[b] == j; b++) sum = SaturatingSum(sum, oldVals[b]);
+                if (sum <= 0) continue;
+                ema.Col[at] = j;
+                ema.Val[at++] = sum;
+                totals[j] = SaturatingSum(totals[j], sum);
+            }
+            ema.Length[i] = at - ema.Start[i];
+        }
+
+        /// <summary>Row i's stored bonds that load (uids below n, Weights.load as u16 proportions,
+        /// Bonds.dropRecentlyRegistered), each times <paramref name="factor"/>, in column order, a column's cells in stored
+        /// order. The epoch stores rows in column order, so a row is normally sorted already; others are sorted here.</summary>
+        private int LoadedBondsInColumnOrder(int i, RowScratch scratch, I32F32 factor, out int[] cols, out long[] vals)
+        {
+            var count = 0;
+            var sorted = true;
+            var previous = 0;
+            if (i < s.Bonds.Length)
+                foreach (var e in s.Bonds[i])
+                {
+                    if (e.Uid >= n || !LoadBond(e, asProportion: true, out var b)) continue;
+                    sorted &= e.Uid >= previous;
+                    previous = e.Uid;
+                    scratch.OtherCol[count] = e.Uid;
+                    scratch.OtherVal[count++] = I32F32.SaturatingMul(factor, new(b)).Bits;
+                }
+            (cols, vals) = (scratch.OtherCol, scratch.OtherVal);
+            if (sorted) return count;
+            scratch.StableSortByColumn(scratch.OtherCol, scratch.OtherVal, count, scratch.SortedCol, scratch.SortedVal, 0);
+            (cols, vals) = (scratch.SortedCol, scratch.SortedVal);
+            return count;
         }
 
         /// <summary>Bonds.liquidAlphas + Sparse.matEmaAlpha for row i, the weights for bonds in the scratch's cells:
@@ -245,7 +287,6 @@ public static partial class Epoch
                 scratch.Partial[2][j] = SaturatingSum(scratch.Partial[2][j], v);
             }
             ema.Length[i] = at - ema.Start[i];
-            Store(i, ema, null);
         }
 
         /// <summary>Bonds.original: bonds B (as u16 integers) column-normalised; ΔB = the weights for bonds scaled by

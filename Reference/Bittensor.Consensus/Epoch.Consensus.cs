@@ -47,9 +47,10 @@ public static partial class Epoch
             rowEnd[v] = weights.End(voterRows[v]);
             cells += rowEnd[v] - rowStart[v];
         }
-        // a block of columns with about 2^20 gathered votes (16 MiB per task): wide enough that each voter's cells in a
+        // a block of columns with about 2^20 gathered votes (8 MiB per task): wide enough that each voter's cells in a
         // block are one long run of memory (the gather's cost is dominated by starting runs: at 2^16 votes a block,
-        // n = 4096 dense took 1.5× as long), small enough that two tasks' blocks stay within a 32 MiB cache
+        // n = 4096 dense took 1.5× as long), small enough that two tasks' blocks stay within a 32 MiB cache (2^21 was
+        // no faster)
         var block = (int)Math.Clamp((1 << 20) / voters, 1, 256);
         Parallelism.ForRanges(ws.ParallelThreshold, n, _ => cells / Math.Max(n, 1) + 1, (from, to) =>
         {
@@ -59,35 +60,40 @@ public static partial class Epoch
             for (var first = from; first < to; first += block)
             {
                 var last = Math.Min(first + block, to);
-                GatherBlock(weights.Col, weights.Val, rowEnd, stakeOf, cursor, voters, first, last, selector.Scores, selector.Stakes, selector.Counts);
+                GatherBlock(weights.Col, weights.Val, rowEnd, cursor, voters, first, last, selector.Votes, selector.Counts);
                 for (var j = first; j < last; j++)
-                    consensus[j] = selector.Select((j - first) * voters, selector.Counts[j - first], sigma, minority);
+                    consensus[j] = selector.Select((j - first) * voters, selector.Counts[j - first], stakeOf, sigma, minority);
             }
             ws.Return(selector);
         });
         return consensus;
     }
 
+    /// <summary>A gathered vote: the score (a row-normalised weight in [0, 2^32]: 33 bits) above the voter's index
+    /// (an int, below 2^31), so that one 8-byte store moves a vote.</summary>
+    private const int VoterBits = 31;
+    private const long VoterMask = (1L << VoterBits) - 1;
+
+    private static long ScoreOf(ulong vote) => (long)(vote >> VoterBits);
+    private static int VoterOf(ulong vote) => (int)(vote & VoterMask);
+
     /// <summary>Every voter's cells in columns [first, last) (from its cursor on, advancing it), column c − first's
-    /// votes to <paramref name="scores"/>/<paramref name="stakes"/> at (c − first)·voters + its count. A row's later
-    /// duplicate of a column supersedes the earlier one.</summary>
-    private static void GatherBlock(int[] col, long[] val, int[] rowEnd, long[] stakeOf, int[] cursor, int voters, int first, int last,
-        long[] scores, long[] stakes, int[] counts)
+    /// votes to <paramref name="votes"/> at (c − first)·voters + its count. A row's later duplicate of a column
+    /// supersedes the earlier one.</summary>
+    private static void GatherBlock(int[] col, long[] val, int[] rowEnd, int[] cursor, int voters, int first, int last,
+        ulong[] votes, int[] counts)
     {
         Array.Clear(counts, 0, last - first);
         for (var v = 0; v < voters; v++)
         {
             int k = cursor[v], end = rowEnd[v];
-            var stake = stakeOf[v];
             for (; k < end; k++)
             {
                 var j = col[k];
                 if (j >= last) break;
                 if (k + 1 < end && col[k + 1] == j) continue;
                 var c = j - first;
-                var at = c * voters + counts[c]++;
-                scores[at] = val[k];
-                stakes[at] = stake;
+                votes[c * voters + counts[c]++] = ((ulong)val[k] << VoterBits) | (uint)v;
             }
             cursor[v] = k;
         }
@@ -106,13 +112,13 @@ public static partial class Epoch
     }
 
     /// <summary>One task's buffers for the consensus: the voters' row cursors, a block of columns' gathered votes
-    /// (column c of the block at [c·voters, c·voters + Counts[c])), a histogram and the votes of one bucket.</summary>
+    /// (column c of the block at [c·voters, c·voters + Counts[c]), see <see cref="VoterBits"/>), a histogram and the
+    /// votes of one bucket.</summary>
     internal sealed class ColumnScratch
     {
         private int _voters;
         public int[] Cursor = [];
-        public long[] Scores = [];
-        public long[] Stakes = [];
+        public ulong[] Votes = [];
         public int[] Counts = [];
         private readonly long[] _bucketStake = new long[Buckets];
         private readonly int[] _bucketCount = new int[Buckets];
@@ -128,27 +134,21 @@ public static partial class Epoch
                 _memberScores = new long[voters];
                 _memberStakes = new long[voters];
             }
-            if (Scores.Length < block * voters)
-            {
-                Scores = new long[block * voters];
-                Stakes = new long[block * voters];
-            }
+            if (Votes.Length < block * voters) Votes = new ulong[block * voters];
             if (Counts.Length < block) Counts = new int[block];
         }
 
-        /// <summary>The vote of a column whose present voters' scores and stakes are at
-        /// <c>[start, start + count)</c>; the other voters (stake σ − Σ present) vote 0.</summary>
         /// <summary>The positive votes in [low, high) of the column at [start, start + count), copied to the member
-        /// buffers; returns their count.</summary>
-        private int Positive(int start, int count, long low, long high)
+        /// buffers with their voters' stakes; returns their count.</summary>
+        private int Positive(int start, int count, long[] stakeOf, long low, long high)
         {
             var members = 0;
             for (var k = start; k < start + count; k++)
             {
-                var score = Scores[k];
+                var score = ScoreOf(Votes[k]);
                 if (score <= 0 || score < low || score >= high) continue;
                 _memberScores[members] = score;
-                _memberStakes[members] = Stakes[k];
+                _memberStakes[members] = stakeOf[VoterOf(Votes[k])];
                 members++;
             }
             return members;
@@ -157,16 +157,18 @@ public static partial class Epoch
         private long WeightedQuantile(int members, long below, long minority) =>
             Epoch.WeightedQuantile(_memberScores, _memberStakes, 0, members, below, minority);
 
-        public long Select(int start, int count, long sigma, long minority)
+        /// <summary>The vote of a column whose present voters' votes are at <c>[start, start + count)</c>; the other
+        /// voters (stake σ − Σ present) vote 0.</summary>
+        public long Select(int start, int count, long[] stakeOf, long sigma, long minority)
         {
-            var (scores, stakes, voters) = (Scores, Stakes, _voters);
+            var (votes, voters) = (Votes, _voters);
             long positiveStake = 0, largest = 0, smallest = long.MaxValue;
             var positiveCells = 0;
             for (var k = start; k < start + count; k++)
             {
-                var score = scores[k];
+                var score = ScoreOf(votes[k]);
                 if (score == 0) continue;
-                positiveStake += stakes[k];
+                positiveStake += stakeOf[VoterOf(votes[k])];
                 positiveCells++;
                 if (score > largest) largest = score;
                 if (score < smallest) smallest = score;
@@ -175,14 +177,15 @@ public static partial class Epoch
             var below = sigma - positiveStake; // W(≤ 0): voters without a cell and explicit zero cells
             if (hasZeroVote && below > minority) return 0;
             if (!hasZeroVote) below = 0;
-            if (positiveCells <= Buckets / 4) return WeightedQuantile(Positive(start, count, 0, long.MaxValue), below, minority);
+            if (positiveCells <= Buckets / 4) return WeightedQuantile(Positive(start, count, stakeOf, 0, long.MaxValue), below, minority);
             // bucket b holds the votes in [smallest + b·2^shift, smallest + (b + 1)·2^shift)
             var shift = Math.Max(0, 64 - BitOperations.LeadingZeroCount((ulong)(largest - smallest)) - BucketBits);
             for (var k = start; k < start + count; k++)
             {
-                if (scores[k] == 0) continue;
-                var bucket = (int)((scores[k] - smallest) >> shift);
-                _bucketStake[bucket] += stakes[k];
+                var score = ScoreOf(votes[k]);
+                if (score == 0) continue;
+                var bucket = (int)((score - smallest) >> shift);
+                _bucketStake[bucket] += stakeOf[VoterOf(votes[k])];
                 _bucketCount[bucket]++;
             }
             try
@@ -196,7 +199,7 @@ public static partial class Epoch
                     below += _bucketStake[b];
                 }
                 if (found < 0) return largest;
-                return WeightedQuantile(Positive(start, count, smallest + ((long)found << shift), smallest + ((long)(found + 1) << shift)), below, minority);
+                return WeightedQuantile(Positive(start, count, stakeOf, smallest + ((long)found << shift), smallest + ((long)(found + 1) << shift)), below, minority);
             }
             finally
             {

@@ -49,7 +49,7 @@ public static partial class Epoch
                     if (sum > int.MaxValue) throw new OverflowException($"the weights of uid {i} sum to {sum}, past the I32F32 range");
                     for (var k = 0; k < count; k++)
                         scratch.CellVal[k] = sum > 0 ? (scratch.CellVal[k] << I32F32.FractionBits) / sum : scratch.CellVal[k] << I32F32.FractionBits;
-                    scratch.StableSortByColumn(count, weights.Col, weights.Val, weights.Start[i]);
+                    scratch.StableSortByColumn(scratch.CellCol, scratch.CellVal, count, weights.Col, weights.Val, weights.Start[i]);
                     weights.Length[i] = count;
                     if (keepSubmissionOrder)
                     {

@@ -36,6 +36,7 @@ public static partial class Epoch
         var legacy = hp.Era == Era.Before2025_10;
         var owner = legacy ? null : s.OwnerUid; // no owner rules before 2026-03
         var n = s.N;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         // 1. Activity (Activity.inactive)
         var cutoff = ActivityCutoff(hp);
@@ -71,13 +72,17 @@ public static partial class Epoch
         // 5. Weights (pass 1), 6. consensus (pass 2)
         var ratio = Conversions.U16ProportionToFixed(hp.BondsPenalty).Bits;
         var liquid = hp.Yuma3 && hp.LiquidAlpha;
+        var weightsFrom = clock.Elapsed;
         MaskedWeights(ws, hp, s, owner, permits, keepSubmissionOrder: liquid && (ratio == 0 || ratio == I32F32.OneBits));
+        var consensusFrom = clock.Elapsed;
         var consensus = ConsensusOf(ws, activeStake, n, Conversions.U16ProportionToFixed(hp.Kappa).Bits);
+        var bondsFrom = clock.Elapsed;
 
         // 7–12. Clip, trust, ranks, weights for bonds, bonds and dividends (passes 3 and 4)
         var lastTempo = s.LastMechanismStepBlock == 0 || legacy ? (s.Block > hp.Tempo ? s.Block - hp.Tempo : 0UL) : s.LastMechanismStepBlock + 1;
         var passes = new BondsPass(ws, hp, s, n, lastTempo, consensus, activeStake, newPermits, ratio, legacy);
         var (validatorTrust, ranks, preranks, incentive, dividends, bonds) = hp.Yuma3 ? passes.Yuma3() : passes.Original();
+        var bondsTo = clock.Elapsed;
 
         // 13–14. Emission (Emission.shares, Emission.amounts)
         var length = Math.Min(incentive.Length, dividends.Length);
@@ -109,7 +114,7 @@ public static partial class Epoch
         for (var i = 0; i < n; i++) stakeOut[i] = total[i] < 0 ? 0 : (ulong)(total[i] >> 64);
 
         ushort[] Filled(ushort value) { var a = new ushort[n]; Array.Fill(a, value); return a; }
-        return new EpochOutput(
+        var output = new EpochOutput(
             Active: FirstN(inactive.Select(x => !x).ToArray(), n),
             StakeWeight: ToU16(stake),
             Consensus: ToU16(consensus),
@@ -125,6 +130,8 @@ public static partial class Epoch
             PruningScore: legacy ? FirstN(Conversions.VecMaxUpscaleToU16(combinedShare.Select(b => new I32F32(b)).ToArray()), n) : Filled(ushort.MaxValue),
             Bonds: bonds,
             Stake: stakeOut);
+        ws.LastPassTimes = new EpochPassTimes(consensusFrom - weightsFrom, bondsFrom - consensusFrom, bondsTo - bondsFrom, clock.Elapsed);
+        return output;
     }
 
     /// <summary>Activity.cutoff.</summary>

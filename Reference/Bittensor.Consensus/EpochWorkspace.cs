@@ -20,6 +20,10 @@ public sealed class EpochWorkspace
     /// <summary>The EMA bonds.</summary>
     internal readonly RowBuffer Ema = new();
 
+    /// <summary>How long the last epoch run in this workspace took, per pass (for profiling; see the bench's
+    /// <c>profile</c>).</summary>
+    public EpochPassTimes LastPassTimes { get; internal set; }
+
     /// <summary>Passes over fewer cells than this run on the calling thread (tests set 0 to split every pass).</summary>
     internal long ParallelThreshold { get; init; } = 1 << 16;
 
@@ -56,6 +60,10 @@ public sealed class EpochWorkspace
 
     internal void Return(Epoch.ColumnScratch scratch) => _columnScratch.Add(scratch);
 }
+
+/// <summary>The wall time of one epoch's passes: masking and sorting the weights (pass 1), the consensus (pass 2), the
+/// bonds and dividends (passes 3 and 4), and the whole epoch.</summary>
+public readonly record struct EpochPassTimes(TimeSpan Weights, TimeSpan Consensus, TimeSpan Bonds, TimeSpan Total);
 
 /// <summary>
 /// Rows of (column, I32F32 bits) cells: row i's cells are <c>Col/Val[Start[i] .. Start[i] + Length[i])</c>; the
@@ -113,6 +121,8 @@ internal sealed class RowScratch
     public long[] Keys = [];
     public int[] OtherCol = [];
     public long[] OtherVal = [];
+    public int[] SortedCol = [];
+    public long[] SortedVal = [];
     /// <summary>Per-column partial sums (or maxima) of this task's rows, combined after the pass.</summary>
     public long[][] Partial = [];
     private int _stamp;
@@ -137,6 +147,8 @@ internal sealed class RowScratch
             Keys = new long[rowCapacity];
             OtherCol = new int[rowCapacity];
             OtherVal = new long[rowCapacity];
+            SortedCol = new int[rowCapacity];
+            SortedVal = new long[rowCapacity];
         }
     }
 
@@ -166,33 +178,33 @@ internal sealed class RowScratch
         for (var j = 0; j < Columns; j++) if (Stamp[j] == _stamp) Touched[k++] = j;
     }
 
-    /// <summary>Copies cells <c>CellCol/CellVal[0..count)</c> to <paramref name="col"/>/<paramref name="val"/> at
+    /// <summary>Copies cells <c>fromCol/fromVal[0..count)</c> to <paramref name="col"/>/<paramref name="val"/> at
     /// <paramref name="at"/> in ascending column order, cells of one column kept in their given order (stable). Every
-    /// column must be below n.</summary>
-    public void StableSortByColumn(int count, int[] col, long[] val, int at)
+    /// column must be below n; the target must not be the source.</summary>
+    public void StableSortByColumn(int[] fromCol, long[] fromVal, int count, int[] col, long[] val, int at)
     {
         if ((long)count * 8 < Columns)
         {
             // few cells: a comparison sort of (column, position) keys
-            for (var k = 0; k < count; k++) Keys[k] = ((long)CellCol[k] << 32) | (uint)k;
+            for (var k = 0; k < count; k++) Keys[k] = ((long)fromCol[k] << 32) | (uint)k;
             Array.Sort(Keys, 0, count);
             for (var k = 0; k < count; k++)
             {
                 var from = (int)(Keys[k] & uint.MaxValue);
-                col[at + k] = CellCol[from];
-                val[at + k] = CellVal[from];
+                col[at + k] = fromCol[from];
+                val[at + k] = fromVal[from];
             }
             return;
         }
         // many cells: a counting sort over the n columns
         Array.Clear(Count);
-        for (var k = 0; k < count; k++) Count[CellCol[k] + 1]++;
+        for (var k = 0; k < count; k++) Count[fromCol[k] + 1]++;
         for (var j = 0; j < Columns; j++) Count[j + 1] += Count[j];
         for (var k = 0; k < count; k++)
         {
-            var to = at + Count[CellCol[k]]++;
-            col[to] = CellCol[k];
-            val[to] = CellVal[k];
+            var to = at + Count[fromCol[k]]++;
+            col[to] = fromCol[k];
+            val[to] = fromVal[k];
         }
     }
 }
