@@ -79,6 +79,19 @@ public class MediumEpochTests
         SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
     }
 
+    /// <summary>The workspace records how long the last epoch's passes took: each pass a part of the whole.</summary>
+    [Fact]
+    public void The_workspace_records_each_pass_time_within_the_epoch()
+    {
+        var (hp, state) = Popular(14, 40, Votes.Spread, yuma3: true, liquidAlpha: false, 65535, kappa: 32767);
+        var workspace = new EpochWorkspace();
+        Assert.Equal(default, workspace.LastPassTimes);
+        Epoch.Run(hp, state, workspace);
+        var times = workspace.LastPassTimes;
+        Assert.All([times.Weights, times.Consensus, times.Bonds], pass => Assert.InRange(pass, TimeSpan.FromTicks(1), times.Total));
+        Assert.True(times.Weights + times.Consensus + times.Bonds <= times.Total, $"{times}: the passes take longer than the epoch");
+    }
+
     /// <summary>Stored bonds in uid order, as the chain stores them (and as <see cref="Epoch.Run(Hyperparameters,
     /// EpochState, EpochWorkspace)"/> returns them): the EMA merges them with the weights without sorting. Here a uid's
     /// duplicates stay in stored order and each row also holds a bond past n; then three epochs, each reading the bonds

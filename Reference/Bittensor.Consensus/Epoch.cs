@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace Bittensor.Consensus;
@@ -36,7 +37,7 @@ public static partial class Epoch
         var legacy = hp.Era == Era.Before2025_10;
         var owner = legacy ? null : s.OwnerUid; // no owner rules before 2026-03
         var n = s.N;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var epochStart = Stopwatch.GetTimestamp();
 
         // 1. Activity (Activity.inactive)
         var cutoff = ActivityCutoff(hp);
@@ -72,17 +73,19 @@ public static partial class Epoch
         // 5. Weights (pass 1), 6. consensus (pass 2)
         var ratio = Conversions.U16ProportionToFixed(hp.BondsPenalty).Bits;
         var liquid = hp.Yuma3 && hp.LiquidAlpha;
-        var weightsFrom = clock.Elapsed;
+        var weightsStart = Stopwatch.GetTimestamp();
         MaskedWeights(ws, hp, s, owner, permits, keepSubmissionOrder: liquid && (ratio == 0 || ratio == I32F32.OneBits));
-        var consensusFrom = clock.Elapsed;
+        var weightsTime = Stopwatch.GetElapsedTime(weightsStart);
+        var consensusStart = Stopwatch.GetTimestamp();
         var consensus = ConsensusOf(ws, activeStake, n, Conversions.U16ProportionToFixed(hp.Kappa).Bits);
-        var bondsFrom = clock.Elapsed;
+        var consensusTime = Stopwatch.GetElapsedTime(consensusStart);
 
         // 7–12. Clip, trust, ranks, weights for bonds, bonds and dividends (passes 3 and 4)
+        var bondsStart = Stopwatch.GetTimestamp();
         var lastTempo = s.LastMechanismStepBlock == 0 || legacy ? (s.Block > hp.Tempo ? s.Block - hp.Tempo : 0UL) : s.LastMechanismStepBlock + 1;
         var passes = new BondsPass(ws, hp, s, n, lastTempo, consensus, activeStake, newPermits, ratio, legacy);
         var (validatorTrust, ranks, preranks, incentive, dividends, bonds) = hp.Yuma3 ? passes.Yuma3() : passes.Original();
-        var bondsTo = clock.Elapsed;
+        var bondsTime = Stopwatch.GetElapsedTime(bondsStart);
 
         // 13–14. Emission (Emission.shares, Emission.amounts)
         var length = Math.Min(incentive.Length, dividends.Length);
@@ -130,7 +133,7 @@ public static partial class Epoch
             PruningScore: legacy ? FirstN(Conversions.VecMaxUpscaleToU16(combinedShare.Select(b => new I32F32(b)).ToArray()), n) : Filled(ushort.MaxValue),
             Bonds: bonds,
             Stake: stakeOut);
-        ws.LastPassTimes = new EpochPassTimes(consensusFrom - weightsFrom, bondsFrom - consensusFrom, bondsTo - bondsFrom, clock.Elapsed);
+        ws.LastPassTimes = new EpochPassTimes(weightsTime, consensusTime, bondsTime, Stopwatch.GetElapsedTime(epochStart));
         return output;
     }
 
