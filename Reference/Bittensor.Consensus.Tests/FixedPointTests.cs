@@ -122,6 +122,40 @@ public class ConversionTests
         Assert.Equal(0, Conversions.FixedProportionToU16(new I32F32(-(1L << 30))));
     }
 
+    /// <summary>The closed form x·65537 (+1 at 65535) against the spec's division, for every u16; and the u16 rounding
+    /// of proportions on both sides of 1, where the fast path for [0, 1] ends.</summary>
+    [Fact]
+    public void Every_u16_proportion_matches_the_spec_and_proportions_round_down_to_u16()
+    {
+        for (var x = 0; x <= ushort.MaxValue; x++)
+            Assert.Equal(Spec.Fixed.Conversions.u16ProportionToFixed((ushort)x).Bits, Conversions.U16ProportionToFixed((ushort)x).Bits);
+        foreach (var bits in new[] { 0L, 1, 65536, 65537, (1L << 32) - 65537, (1L << 32) - 65536, (1L << 32) - 1, 1L << 32, (1L << 32) + 1, long.MaxValue, -1, long.MinValue })
+            Assert.Equal(Spec.Fixed.Conversions.fixedProportionToU16(new Spec.Fixed.I32F32(bits)), Conversions.FixedProportionToU16(new I32F32(bits)));
+        Assert.Equal(65534, Conversions.FixedProportionToU16(new I32F32((1L << 32) - 1)));
+        Assert.Equal(0, Conversions.FixedProportionToU16(new I32F32(65537)));
+        Assert.Equal(1, Conversions.FixedProportionToU16(new I32F32(65538)));
+    }
+
+    /// <summary>MulProportions is SaturatingMul on [0, 1] × [0, 1]: at the ends (0, 1 ulp, 1 − 1 ulp, 1) and at random.</summary>
+    [Fact]
+    public void Proportions_multiply_as_the_saturating_multiplication()
+    {
+        var edges = new[] { 0L, 1, 2, (1L << 31) - 1, 1L << 31, (1L << 32) - 2, (1L << 32) - 1, 1L << 32 };
+        foreach (var a in edges)
+            foreach (var b in edges)
+                Assert.Equal(I32F32.SaturatingMul(new I32F32(a), new I32F32(b)).Bits, I32F32.MulProportions(a, b));
+        var rng = new Random(7);
+        for (var k = 0; k < 100_000; k++)
+        {
+            var (a, b) = (rng.NextInt64(0, (1L << 32) + 1), rng.NextInt64(0, (1L << 32) + 1));
+            Assert.Equal(I32F32.SaturatingMul(new I32F32(a), new I32F32(b)).Bits, I32F32.MulProportions(a, b));
+        }
+        Assert.Equal(1L << 30, I32F32.MulProportions(1L << 31, 1L << 31));
+        Assert.Equal(1L << 32, I32F32.MulProportions(1L << 32, 1L << 32));
+        Assert.Equal(12345, I32F32.MulProportions(1L << 32, 12345));
+        Assert.Equal(12345, I32F32.MulProportions(12345, 1L << 32));
+    }
+
     [Fact]
     public void The_plain_bonds_ema_alpha()
     {

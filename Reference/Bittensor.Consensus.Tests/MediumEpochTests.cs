@@ -115,6 +115,25 @@ public class MediumEpochTests
         }
     }
 
+    /// <summary>A bonds moving average above 10^6 makes the EMA's α negative and 1 − α above 1 (the chain allows it; the
+    /// spec follows): the EMA's products then take the general saturating multiplication, not the one for
+    /// proportions. Yuma 3 and the original bonds, three epochs each.</summary>
+    [Theory]
+    [InlineData(true, 1_500_000UL)]
+    [InlineData(true, 3_000_000UL)]
+    [InlineData(false, 1_500_000UL)]
+    public void A_bonds_moving_average_above_one_million_matches_the_spec(bool yuma3, ulong bondsMovingAverage)
+    {
+        var (hp, state) = Popular(15, 40, Votes.Spread, yuma3, liquidAlpha: false, 65535, kappa: 32767);
+        hp = hp with { BondsMovingAverage = bondsMovingAverage };
+        Assert.True(Conversions.EmaAlphaOfBondsMovingAverage(bondsMovingAverage).Bits < 0);
+        for (var epoch = 0; epoch < 3; epoch++)
+        {
+            SpecOracleTests.AssertMatchesSpec(hp, state, new EpochWorkspace { ParallelThreshold = 0 });
+            state = state with { Bonds = Epoch.Run(hp, state).Bonds, Block = state.Block + hp.Tempo, LastMechanismStepBlock = state.Block };
+        }
+    }
+
     /// <summary>Liquid alpha reads W and the stored bonds in their stored order through the chain's forward-only
     /// cursors; rows here are shuffled, hold duplicates, and the bonds hold columns without weights and uids past n.
     /// Small (40 uids): the spec's liquid alpha costs seconds at 300.</summary>

@@ -7,11 +7,16 @@ public static class Conversions
 {
     private const long U16MaxBits = 65535L << I32F32.FractionBits;
 
-    /// <summary><c>u16_proportion_to_fixed</c>: x / 65535, truncating.</summary>
-    public static I32F32 U16ProportionToFixed(ushort x) => new(((long)x << I32F32.FractionBits) / 65535L);
+    /// <summary><c>u16_proportion_to_fixed</c>: x / 65535, truncating. As 2^32 = 65535·65537 + 1, x·2^32 / 65535 is
+    /// x·65537 + x/65535, whose floor is x·65537, plus 1 at x = 65535 (which gives exactly 1).</summary>
+    public static I32F32 U16ProportionToFixed(ushort x) => new((long)x * 65537 + (x == ushort.MaxValue ? 1 : 0));
 
-    /// <summary><c>fixed_proportion_to_u16</c>: ⌊x · 65535⌋ clamped to [0, 65535].</summary>
-    public static ushort FixedProportionToU16(I32F32 x) => I32F32.SaturatingToUInt16(I32F32.SaturatingMul(x, new I32F32(U16MaxBits)));
+    /// <summary><c>fixed_proportion_to_u16</c>: ⌊x · 65535⌋ clamped to [0, 65535]. For x in [0, 1] the product
+    /// x·65535 (in ulps) fits 64 bits and needs no clamp.</summary>
+    public static ushort FixedProportionToU16(I32F32 x) =>
+        (ulong)x.Bits <= I32F32.OneBits
+            ? (ushort)((x.Bits * 65535) >> I32F32.FractionBits)
+            : I32F32.SaturatingToUInt16(I32F32.SaturatingMul(x, new I32F32(U16MaxBits)));
 
     /// <summary><c>vec_max_upscale_to_u16</c>: the largest entry becomes 65535 (see the spec for the 32768 branch).</summary>
     public static ushort[] VecMaxUpscaleToU16(ReadOnlySpan<I32F32> v)

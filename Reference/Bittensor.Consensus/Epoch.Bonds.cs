@@ -61,19 +61,22 @@ public static partial class Epoch
         /// result). Returns the cell count.</summary>
         private int ClipRankAndWeightsForBonds(int i, RowBuffer source, RowScratch scratch, bool keepDropped)
         {
-            var a = new I32F32(activeStake[i]);
+            var a = activeStake[i];
             long rowSum = 0;
             var count = 0;
             int start = source.Start[i], end = source.End(i);
             var (cols, vals, ranks, preranks) = (scratch.CellCol, scratch.CellVal, scratch.Partial[0], scratch.Partial[1]);
+            var (sourceCols, sourceVals, c) = (source.Col, source.Val, consensus);
             for (var k = start; k < end; k++)
             {
-                var j = source.Col[k];
-                var w = source.Val[k];
-                var kept = Clip(w, consensus[j]);
+                var j = sourceCols[k];
+                var w = sourceVals[k];
+                var kept = Clip(w, c[j]);
                 rowSum = checked(rowSum + kept);
-                ranks[j] = SaturatingSum(ranks[j], I32F32.SaturatingMul(a, new(kept)).Bits);
-                if (legacy) preranks[j] = SaturatingSum(preranks[j], I32F32.SaturatingMul(a, new(w)).Bits);
+                // a task's rank sums add fewer than 2^31 terms, each at most 2^32 (a proportion of a proportion), so
+                // no saturation can apply before the tasks' sums are combined
+                ranks[j] += I32F32.MulProportions(a, kept);
+                if (legacy) preranks[j] += I32F32.MulProportions(a, w);
                 long v;
                 if (ratio == 0) v = w;
                 else if (ratio == I32F32.OneBits)
@@ -94,12 +97,21 @@ public static partial class Epoch
             return count;
         }
 
+        /// <summary>Bonds.dropRecentlyRegistered per column: whether bonds on uid j (below n) load, that is, whether j
+        /// was registered before the last tempo.</summary>
+        private bool[] BondColumnsKept()
+        {
+            var kept = new bool[n];
+            for (var j = 0; j < n; j++) kept[j] = lastTempo > (j < s.BlockAtRegistration.Length ? s.BlockAtRegistration[j] : 0UL);
+            return kept;
+        }
+
         /// <summary>Weights.load of bond (i, e) and Bonds.dropRecentlyRegistered: false when uid e was registered at
         /// or after the last tempo.</summary>
         private bool LoadBond(StoredEntry e, bool asProportion, out long value)
         {
             var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
-            value = asProportion ? ((long)e.Value << I32F32.FractionBits) / 65535L : (long)e.Value << I32F32.FractionBits;
+            value = asProportion ? Conversions.U16ProportionToFixed(e.Value).Bits : (long)e.Value << I32F32.FractionBits;
             return lastTempo > registered;
         }
 
@@ -134,10 +146,11 @@ public static partial class Epoch
             // copies them, where on the ordinary heap every row was copied twice, by the gen 0 and gen 1 collections
             // that its own allocation set off (at n = 4096 dense, about 8.5 of each per epoch, against 0.5)
             var row = GC.AllocateUninitializedArray<StoredEntry>(source.Length[i], pinned: true);
+            var (cols, vals) = (source.Col, source.Val);
             for (int k = source.Start[i], r = 0; r < row.Length; k++, r++)
             {
-                var j = source.Col[k];
-                var value = columnDivisors is null ? source.Val[k] : DivideByColumnTotal(source.Val[k], columnDivisors[j]);
+                var j = cols[k];
+                var value = columnDivisors is null ? vals[k] : DivideByColumnTotal(vals[k], columnDivisors[j]);
                 row[r] = new StoredEntry(j, Conversions.FixedProportionToU16(new(value)));
             }
             _bonds[i] = row;
@@ -166,11 +179,12 @@ public static partial class Epoch
             var keep = I32F32.SaturatingSub(I32F32.One, alpha);
             var nextSource = liquid && (ratio == 0 || ratio == I32F32.OneBits) ? ws.WeightsInSubmissionOrder : _weights;
             var columnTotals = new long[n];
+            var bondColumnsKept = liquid ? [] : BondColumnsKept();
             ForEachRow((i, scratch) =>
             {
                 var next = ClipRankAndWeightsForBonds(i, nextSource, scratch, keepDropped: !liquid);
                 if (liquid) LiquidEmaRow(i, next, scratch);
-                else EmaRow(i, next, scratch, alpha, keep);
+                else EmaRow(i, next, scratch, alpha, keep, bondColumnsKept);
                 Store(i, ema, null);
             }, [_ranks, _preranks, columnTotals], SaturatingSum);
 
@@ -178,13 +192,16 @@ public static partial class Epoch
             var dividends = new long[n];
             Parallelism.ForRanges(ws.ParallelThreshold, n, i => ema.Length[i] + 1, (from, to) =>
             {
+                var (cols, vals) = (ema.Col, ema.Val);
                 for (var i = from; i < to; i++)
                 {
                     long perValidator = 0;
                     for (int k = ema.Start[i], end = ema.End(i); k < end; k++)
                     {
-                        var j = ema.Col[k];
-                        var product = I32F32.SaturatingMul(new(DivideByColumnTotal(ema.Val[k], columnTotals[j])), new(incentive[j])).Bits;
+                        var j = cols[k];
+                        // the column's total sums its positive cells (saturating), so it is at least this cell and the
+                        // cell's share lies in [0, 1], as does the (normalised) incentive
+                        var product = I32F32.MulProportions(DivideByColumnTotal(vals[k], columnTotals[j]), incentive[j]);
                         if (product != 0) perValidator = checked(perValidator + product);
                     }
                     dividends[i] = I32F32.TryMul(new(perValidator), new(activeStake[i]), out var d) ? d.Bits : 0;
@@ -197,22 +214,25 @@ public static partial class Epoch
         /// <summary>Sparse.matEma for row i, the weights for bonds (in column order) in the scratch's cells: per column
         /// α·W + (1 − α)·B, the terms added in the spec's order (a column's weight cells, then its bonds; saturating),
         /// merged in one walk; the positive sums go to row i of the EMA and to the column totals (partial 2).</summary>
-        private void EmaRow(int i, int next, RowScratch scratch, I32F32 alpha, I32F32 keep)
+        private void EmaRow(int i, int next, RowScratch scratch, I32F32 alpha, I32F32 keep, bool[] bondColumnsKept)
         {
-            var old = LoadedBondsInColumnOrder(i, scratch, keep, out var oldCols, out var oldVals);
+            var old = LoadedBondsInColumnOrder(i, scratch, keep, bondColumnsKept, out var oldCols, out var oldVals);
             var (cols, vals, totals) = (scratch.CellCol, scratch.CellVal, scratch.Partial[2]);
             var ema = ws.Ema;
+            var (emaCols, emaVals) = (ema.Col, ema.Val);
+            var proportional = alpha.Bits >= 0; // α lies in [0, 1] unless the bonds moving average exceeds 10^6
             var at = ema.Start[i];
             int w = 0, b = 0;
             while (w < next || b < old)
             {
                 var j = w < next && (b == old || cols[w] <= oldCols[b]) ? cols[w] : oldCols[b];
                 long sum = 0; // 0 + x is x exactly: the first term sets the sum
-                for (; w < next && cols[w] == j; w++) sum = SaturatingSum(sum, I32F32.SaturatingMul(alpha, new(vals[w])).Bits);
+                for (; w < next && cols[w] == j; w++)
+                    sum = SaturatingSum(sum, proportional ? I32F32.MulProportions(alpha.Bits, vals[w]) : I32F32.SaturatingMul(alpha, new(vals[w])).Bits);
                 for (; b < old && oldCols[b] == j; b++) sum = SaturatingSum(sum, oldVals[b]);
                 if (sum <= 0) continue;
-                ema.Col[at] = j;
-                ema.Val[at++] = sum;
+                emaCols[at] = j;
+                emaVals[at++] = sum;
                 totals[j] = SaturatingSum(totals[j], sum);
             }
             ema.Length[i] = at - ema.Start[i];
@@ -221,21 +241,24 @@ public static partial class Epoch
         /// <summary>Row i's stored bonds that load (uids below n, Weights.load as u16 proportions,
         /// Bonds.dropRecentlyRegistered), each times <paramref name="factor"/>, in column order, a column's cells in stored
         /// order. The epoch stores rows in column order, so a row is normally sorted already; others are sorted here.</summary>
-        private int LoadedBondsInColumnOrder(int i, RowScratch scratch, I32F32 factor, out int[] cols, out long[] vals)
+        private int LoadedBondsInColumnOrder(int i, RowScratch scratch, I32F32 factor, bool[] bondColumnsKept, out int[] cols, out long[] vals)
         {
             var count = 0;
             var sorted = true;
             var previous = 0;
+            (cols, vals) = (scratch.OtherCol, scratch.OtherVal);
+            var proportional = (ulong)factor.Bits <= I32F32.OneBits; // 1 − α, in [0, 1] unless α is negative
             if (i < s.Bonds.Length)
                 foreach (var e in s.Bonds[i])
                 {
-                    if (e.Uid >= n || !LoadBond(e, asProportion: true, out var b)) continue;
-                    sorted &= e.Uid >= previous;
-                    previous = e.Uid;
-                    scratch.OtherCol[count] = e.Uid;
-                    scratch.OtherVal[count++] = I32F32.SaturatingMul(factor, new(b)).Bits;
+                    var j = e.Uid;
+                    if ((uint)j >= (uint)n || !bondColumnsKept[j]) continue;
+                    sorted &= j >= previous;
+                    previous = j;
+                    var b = Conversions.U16ProportionToFixed(e.Value).Bits;
+                    cols[count] = j;
+                    vals[count++] = proportional ? I32F32.MulProportions(factor.Bits, b) : I32F32.SaturatingMul(factor, new(b)).Bits;
                 }
-            (cols, vals) = (scratch.OtherCol, scratch.OtherVal);
             if (sorted) return count;
             scratch.StableSortByColumn(scratch.OtherCol, scratch.OtherVal, count, scratch.SortedCol, scratch.SortedVal, 0);
             (cols, vals) = (scratch.SortedCol, scratch.SortedVal);

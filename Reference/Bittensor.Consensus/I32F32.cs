@@ -64,6 +64,14 @@ public readonly record struct I32F32(long Bits) : IComparable<I32F32>
         return high >= int.MinValue && high <= int.MaxValue;
     }
 
+    /// <summary>⌊a·b⌋ for proportions a, b in [0, 1] (bits in [0, 2^32]), which every weight, stake, consensus,
+    /// incentive and loaded bond is: <see cref="SaturatingMul"/> without its sign and overflow handling, which cannot
+    /// apply there (the product lies in [0, 1] too). With b = b₁·2^32 + b₀ (b₁ ∈ {0, 1}), ⌊a·b / 2^32⌋ is
+    /// a·b₁ + ⌊a·b₀ / 2^32⌋, and a·b₀ &lt; 2^64 is one unsigned multiplication. Example: ½·½ = ¼, that is
+    /// MulProportions(2^31, 2^31) = 2^30.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long MulProportions(long a, long b) => (long)(((ulong)a * (uint)b) >> FractionBits) + (a & -(b >> FractionBits));
+
     /// <summary>(a·2^32)/b truncated toward zero; false on division by zero or when it does not fit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryDiv(I32F32 a, I32F32 b, out I32F32 quotient)
