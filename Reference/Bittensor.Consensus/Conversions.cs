@@ -14,7 +14,7 @@ public static class Conversions
     /// <summary><c>fixed_proportion_to_u16</c>: ⌊x · 65535⌋ clamped to [0, 65535]. For x in [0, 1] the product
     /// x·65535 (in ulps) fits 64 bits and needs no clamp.</summary>
     public static ushort FixedProportionToU16(I32F32 x) =>
-        (ulong)x.Bits <= I32F32.OneBits
+        I32F32.IsProportion(x.Bits)
             ? (ushort)((x.Bits * 65535) >> I32F32.FractionBits)
             : I32F32.SaturatingToUInt16(I32F32.SaturatingMul(x, new I32F32(U16MaxBits)));
 

@@ -97,12 +97,15 @@ public static partial class Epoch
             return count;
         }
 
-        /// <summary>Bonds.dropRecentlyRegistered per column: whether bonds on uid j (below n) load, that is, whether j
-        /// was registered before the last tempo.</summary>
+        /// <summary>Bonds.dropRecentlyRegistered: bonds on a uid load only if it was registered before the last tempo
+        /// (a uid past the stored registration blocks counts as registered at block 0).</summary>
+        private bool RegisteredBeforeLastTempo(int uid) => lastTempo > (uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[uid] : 0UL);
+
+        /// <summary><see cref="RegisteredBeforeLastTempo"/> for every uid below n, looked up once per epoch.</summary>
         private bool[] BondColumnsKept()
         {
             var kept = new bool[n];
-            for (var j = 0; j < n; j++) kept[j] = lastTempo > (j < s.BlockAtRegistration.Length ? s.BlockAtRegistration[j] : 0UL);
+            for (var j = 0; j < n; j++) kept[j] = RegisteredBeforeLastTempo(j);
             return kept;
         }
 
@@ -110,9 +113,8 @@ public static partial class Epoch
         /// or after the last tempo.</summary>
         private bool LoadBond(StoredEntry e, bool asProportion, out long value)
         {
-            var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
             value = asProportion ? Conversions.U16ProportionToFixed(e.Value).Bits : (long)e.Value << I32F32.FractionBits;
-            return lastTempo > registered;
+            return RegisteredBeforeLastTempo(e.Uid);
         }
 
         /// <summary>Adds x to the scratch's dense column j (the first addition of a row sets it).</summary>
@@ -220,7 +222,7 @@ public static partial class Epoch
             var (cols, vals, totals) = (scratch.CellCol, scratch.CellVal, scratch.Partial[2]);
             var ema = ws.Ema;
             var (emaCols, emaVals) = (ema.Col, ema.Val);
-            var proportional = alpha.Bits >= 0; // α lies in [0, 1] unless the bonds moving average exceeds 10^6
+            var proportional = I32F32.IsProportion(alpha.Bits); // unless the bonds moving average exceeds 10^6
             var at = ema.Start[i];
             int w = 0, b = 0;
             while (w < next || b < old)
@@ -247,7 +249,7 @@ public static partial class Epoch
             var sorted = true;
             var previous = 0;
             (cols, vals) = (scratch.OtherCol, scratch.OtherVal);
-            var proportional = (ulong)factor.Bits <= I32F32.OneBits; // 1 − α, in [0, 1] unless α is negative
+            var proportional = I32F32.IsProportion(factor.Bits); // 1 − α, unless α is negative
             if (i < s.Bonds.Length)
                 foreach (var e in s.Bonds[i])
                 {

@@ -64,7 +64,11 @@ public readonly record struct I32F32(long Bits) : IComparable<I32F32>
         return high >= int.MinValue && high <= int.MaxValue;
     }
 
-    /// <summary>⌊a·b⌋ for proportions a, b in [0, 1] (bits in [0, 2^32]), which every weight, stake, consensus,
+    /// <summary>Whether <paramref name="bits"/> is a proportion: a value in [0, 1], bits in [0, 2^32].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsProportion(long bits) => (ulong)bits <= OneBits;
+
+    /// <summary>⌊a·b⌋ for proportions a, b in [0, 1] (<see cref="IsProportion"/>), which every weight, stake, consensus,
     /// incentive and loaded bond is: <see cref="SaturatingMul"/> without its sign and overflow handling, which cannot
     /// apply there (the product lies in [0, 1] too). With b = b₁·2^32 + b₀ (b₁ ∈ {0, 1}), ⌊a·b / 2^32⌋ is
     /// a·b₁ + ⌊a·b₀ / 2^32⌋, and a·b₀ &lt; 2^64 is one unsigned multiplication. Example: ½·½ = ¼, that is
