@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bittensor.Axon;
+using Bittensor.TestSupport;
 using Xunit;
 
 namespace Bittensor.Axon.Tests;
@@ -7,22 +8,9 @@ namespace Bittensor.Axon.Tests;
 /// <summary>The Reference's wire rules (<see cref="Wire"/>) against every committed <c>wire</c> vector.</summary>
 public class WireVectorTests
 {
-    private static readonly string Root = FindVectors();
+    private static readonly string Root = VectorFiles.Root("wire");
 
-    private static string FindVectors()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "vectors", "wire"))) dir = dir.Parent;
-        return dir is null ? throw new DirectoryNotFoundException("no vectors/wire above the test binaries") : Path.Combine(dir.FullName, "vectors");
-    }
-
-    public static TheoryData<string> Vectors()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "wire"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(Root, file));
-        return data;
-    }
+    public static TheoryData<string> Vectors() => VectorFiles.Of(Root, "wire");
 
     private static long L(JsonNode? n) => long.Parse(n!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
     private static long? OptL(JsonNode? n) => n is null ? null : L(n);

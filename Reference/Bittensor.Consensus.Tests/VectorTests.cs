@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bittensor.Consensus.Driver;
+using Bittensor.TestSupport;
 using Xunit;
 
 namespace Bittensor.Consensus.Tests;
@@ -7,22 +8,9 @@ namespace Bittensor.Consensus.Tests;
 /// <summary>The Reference must reproduce every epoch vector the spec generated, bit for bit.</summary>
 public class VectorTests
 {
-    private static readonly string Root = FindVectors();
+    private static readonly string Root = VectorFiles.Root("epoch");
 
-    private static string FindVectors()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "vectors", "epoch"))) dir = dir.Parent;
-        return dir is null ? throw new DirectoryNotFoundException("no vectors/epoch above the test binaries") : Path.Combine(dir.FullName, "vectors");
-    }
-
-    public static TheoryData<string> EpochVectors()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "epoch"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(Root, file));
-        return data;
-    }
+    public static TheoryData<string> EpochVectors() => VectorFiles.Of(Root, "epoch");
 
     [Theory]
     [MemberData(nameof(EpochVectors))]
