@@ -16,7 +16,6 @@ public class DefaultsTests
         var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.GetIndexParameters().Length > 0 || property.Name == "EqualityContract") continue;
             var field = property.GetValue(value)!;
             if (property.Name == "Epoch")
                 foreach (var (name, text) in Fields(field, prefix + "Epoch.")) fields[name] = text;

@@ -81,12 +81,12 @@ public static partial class Epoch
                 if (ratio == 0) v = w;
                 else if (ratio == I32F32.OneBits)
                 {
-                    if (!keepDropped && ClipDrops(w, consensus[j])) continue;
+                    if (!keepDropped && ClipDrops(w, c[j])) continue;
                     v = kept;
                 }
                 else
                 {
-                    if (k + 1 < end && source.Col[k + 1] == j) continue; // a column's last cell counts
+                    if (k + 1 < end && sourceCols[k + 1] == j) continue; // a column's last cell counts
                     v = I32F32.SaturatingAdd(new(w), I32F32.SaturatingMul(new(ratio), I32F32.SaturatingSub(new(kept), new(w)))).Bits;
                     if (v <= 0) continue;
                 }
