@@ -10,7 +10,7 @@ public static partial class Epoch
     /// passes its column normalisations need). Row i of every intermediate matrix is built in one task's scratch and
     /// consumed at once; only the EMA bonds (and the original rule's scaled weights) are kept between passes.
     /// </summary>
-    private sealed class BondsPass(
+    private sealed partial class BondsPass(
         EpochWorkspace ws, Hyperparameters hp, EpochState s, int n, ulong lastTempo, long[] consensus, long[] activeStake,
         bool[] newPermits, long ratio, bool legacy)
     {
@@ -182,8 +182,10 @@ public static partial class Epoch
             var nextSource = liquid && (ratio == 0 || ratio == I32F32.OneBits) ? ws.WeightsInSubmissionOrder : _weights;
             var columnTotals = new long[n];
             var bondColumnsKept = liquid ? [] : BondColumnsKept();
+            var fullRows = !liquid && FullRowsApply(alpha, keep, bondColumnsKept);
             ForEachRow((i, scratch) =>
             {
+                if (fullRows && TryFullRow(i, scratch, alpha.Bits, keep.Bits)) { Interlocked.Increment(ref ws.FullRowsInLastEpoch); return; }
                 var next = ClipRankAndWeightsForBonds(i, nextSource, scratch, keepDropped: !liquid);
                 if (liquid) LiquidEmaRow(i, next, scratch);
                 else EmaRow(i, next, scratch, alpha, keep, bondColumnsKept);

@@ -82,6 +82,7 @@ public static partial class Epoch
 
         // 7–12. Clip, trust, ranks, weights for bonds, bonds and dividends (passes 3 and 4)
         var bondsStart = Stopwatch.GetTimestamp();
+        ws.FullRowsInLastEpoch = 0;
         var lastTempo = s.LastMechanismStepBlock == 0 || legacy ? (s.Block > hp.Tempo ? s.Block - hp.Tempo : 0UL) : s.LastMechanismStepBlock + 1;
         var passes = new BondsPass(ws, hp, s, n, lastTempo, consensus, activeStake, newPermits, ratio, legacy);
         var (validatorTrust, ranks, preranks, incentive, dividends, bonds) = hp.Yuma3 ? passes.Yuma3() : passes.Original();

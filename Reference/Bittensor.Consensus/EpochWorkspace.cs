@@ -27,6 +27,14 @@ public sealed class EpochWorkspace
     /// <summary>Passes over fewer cells than this run on the calling thread (tests set 0 to split every pass).</summary>
     internal long ParallelThreshold { get; init; } = 1 << 16;
 
+    /// <summary>Whether the bonds pass may take its vectorised path for full rows (tests turn it off to compare the
+    /// two paths).</summary>
+    internal bool FullRowKernel { get; init; } = true;
+
+    /// <summary>How many rows the last epoch's bonds pass took through its full-row path (so that tests can tell that
+    /// they exercise it).</summary>
+    internal int FullRowsInLastEpoch;
+
     private readonly ConcurrentBag<RowScratch> _scratch = [];
     private readonly ConcurrentBag<Epoch.ColumnScratch> _columnScratch = [];
     private int _inUse;
