@@ -3,10 +3,11 @@ using Xunit;
 namespace Bittensor.Consensus.Tests;
 
 /// <summary>
-/// The bonds pass's vectorised path for full rows (every column weighted once, perhaps without the diagonal, bonds on
-/// every column or none) against the spec and against the general path, on dense subnets wide enough for whole
-/// vectors and their tails, with the shapes that must leave it (a missing cell, bonds out of order, a recently
-/// registered column, a penalty between 0 and 1, the legacy era).
+/// The paths for full rows (every column weighted once, perhaps without the diagonal): the masking's placement without
+/// a sort, and the bonds pass's vectorised walk (bonds on every column or none). Against the spec and the general
+/// paths, on dense subnets wide enough for whole vectors and their tails, with the shapes that must leave them (a
+/// duplicate, a masked or missing cell, bonds out of order, a recently registered column, a penalty between 0 and 1,
+/// the legacy era).
 /// </summary>
 public class FullRowTests
 {
@@ -70,7 +71,7 @@ public class FullRowTests
         var workspace = new EpochWorkspace { ParallelThreshold = 0 };
         SpecOracleTests.AssertMatchesSpec(hp, state, workspace);
         var fullRows = workspace.FullRowsInLastEpoch;
-        var general = new EpochWorkspace { FullRowKernel = false };
+        var general = new EpochWorkspace { FullRowPaths = false };
         SpecOracleTests.AssertMatchesSpec(hp, state, general);
         Assert.Equal(0, general.FullRowsInLastEpoch);
         return fullRows;
@@ -125,6 +126,23 @@ public class FullRowTests
         (hp, state) = Dense(10, 40, BondShape.Full, 65535, missingCell: true);
         // the even rows miss a cell besides the diagonal; the odd ones stay full
         Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 7 != 6 && i % 2 == 1), FullRowsOf(hp, state));
+    }
+
+    [Fact]
+    public void Rows_with_a_duplicate_a_masked_cell_or_a_missing_one_are_sorted_instead()
+    {
+        var (hp, state) = Dense(14, 40, BondShape.Full, 65535);
+        // row 0 weights uid 9 twice and uid 10 not at all (as many cells as a full row; both cells on 9 count in its
+        // sum, the later one votes); the owner (3), which keeps its diagonal, lacks uid 30; row 1 updated before uid 20
+        // registered, so its cell on uid 20 is masked
+        state.Weights[0] = [.. state.Weights[0].Where(e => e.Uid != 10), new StoredEntry(9, 1234)];
+        state.Weights[3] = [.. state.Weights[3].Where(e => e.Uid != 30)];
+        var registration = (ulong[])state.BlockAtRegistration.Clone();
+        registration[20] = 50_000;
+        var lastUpdate = (ulong[])state.LastUpdate.Clone();
+        lastUpdate[1] = 40_000;
+        state = state with { BlockAtRegistration = registration, LastUpdate = lastUpdate };
+        Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 7 != 6) - 3, FullRowsOf(hp, state));
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public static partial class Epoch
         /// the clipped W, cell for cell), an EMA α in [0, 1], no column's bonds dropped as recently registered, and
         /// 512-bit vectors in hardware.</summary>
         private bool FullRowsApply(I32F32 alpha, I32F32 keep, bool[] bondColumnsKept) =>
-            ws.FullRowKernel && Vector512.IsHardwareAccelerated && !legacy
+            ws.FullRowPaths && Vector512.IsHardwareAccelerated && !legacy
             && (ratio == 0 || ratio == I32F32.OneBits)
             && I32F32.IsProportion(alpha.Bits) && I32F32.IsProportion(keep.Bits)
             && Array.TrueForAll(bondColumnsKept, kept => kept);
@@ -32,17 +32,15 @@ public static partial class Epoch
         private bool TryFullRow(int i, RowScratch scratch, long alphaBits, long keepBits)
         {
             if (n < Vector512<long>.Count) return false;
+            if (!_weights.Full[i]) return false;
             var start = _weights.Start[i];
             var weightGap = _weights.Length[i] == n - 1;
-            if (!weightGap && _weights.Length[i] != n) return false;
             var bondsRow = i < s.Bonds.Length ? s.Bonds[i] : [];
             var hasBonds = bondsRow.Length > 0;
             var bondGap = bondsRow.Length == n - 1;
             if (hasBonds && !bondGap && bondsRow.Length != n) return false;
             // a stored entry is one 8-byte lane: the uid in the low 4 bytes, the u16 value in the next 2 (then padding)
             var bondLanes = MemoryMarshal.Cast<StoredEntry, ulong>(bondsRow.AsSpan());
-            var weightCols = _weights.Col.AsSpan(start, _weights.Length[i]);
-            if (!IsEveryColumnInOrder(weightCols[..i], 0) || !IsEveryColumnInOrder(weightCols[i..], weightGap ? i + 1 : i)) return false;
             if (hasBonds && (!IsEveryUidInOrder(bondLanes[..i], 0) || !IsEveryUidInOrder(bondLanes[i..], bondGap ? i + 1 : i))) return false;
 
             // the diagonal first: whether it has a cell decides where the later columns go
@@ -164,18 +162,6 @@ public static partial class Epoch
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<ulong> U16ProportionToFixed(Vector512<ulong> x) =>
             x * Vector512.Create(65537UL) + (Vector512.Equals(x, Vector512.Create(65535UL)) & Vector512<ulong>.One);
-
-        /// <summary>Whether <c>cols[k] = first + k</c> for every k.</summary>
-        private static bool IsEveryColumnInOrder(ReadOnlySpan<int> cols, int first)
-        {
-            var index = Vector512<int>.Indices + Vector512.Create(first);
-            var step = Vector512.Create(Vector512<int>.Count);
-            var k = 0;
-            for (; k <= cols.Length - Vector512<int>.Count; k += Vector512<int>.Count, index += step)
-                if (Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(cols), (nuint)k) != index) return false;
-            for (; k < cols.Length; k++) if (cols[k] != first + k) return false;
-            return true;
-        }
 
         /// <summary>Whether the k-th stored entry's uid is first + k for every k (lanes as in <see cref="TryFullRow"/>).</summary>
         private static bool IsEveryUidInOrder(ReadOnlySpan<ulong> lanes, int first)

@@ -7,23 +7,72 @@ public static partial class Epoch
     /// entries (i, j) dropped when i last updated at or before j's registration and, with commit-reveal, when i's commit
     /// is older than j's registration; entries at or past n dropped; then each row normalised. The weights are integers
     /// (u16 · 2^32), so the normalising division (w·2^32)·2^32 / (S·2^32) is computed exactly as (w·2^32) / S in 64
-    /// bits. Each row is stored sorted by column, duplicates in submission order; with
+    /// bits. Each row is stored sorted by column, duplicates in submission order: a row that keeps every column once
+    /// (perhaps without its diagonal) is placed through a dense row and marked <see cref="RowBuffer.Full"/>, any other
+    /// is sorted (<see cref="RowScratch.StableSortByColumn"/>); with
     /// <paramref name="keepSubmissionOrder"/> (liquid alpha reads W in stored order) also as submitted.
     /// </summary>
     private static void MaskedWeights(EpochWorkspace ws, Hyperparameters hp, EpochState s, int? owner, bool[] permits, bool keepSubmissionOrder)
     {
         var n = s.N;
         bool HasRow(int i) => i < permits.Length && permits[i] && i < s.Weights.Length;
+        // whether row i keeps cell e: below n, not on the diagonal (but the owner's), i updated after e's uid registered
+        // and, with commit-reveal, committed no earlier than it registered
+        bool Keeps(StoredEntry e, int i, ulong updated, ulong commitBlock)
+        {
+            if (e.Uid >= n) return false;
+            if (e.Uid == i && owner != i) return false;
+            var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
+            if (updated <= registered) return false;
+            return !hp.CommitReveal || commitBlock >= registered;
+        }
         var weights = ws.Weights;
         weights.Reset(n, i => HasRow(i) ? s.Weights[i].Length : 0);
         var submitted = ws.WeightsInSubmissionOrder;
         if (keepSubmissionOrder) submitted.Reset(n, i => HasRow(i) ? s.Weights[i].Length : 0);
+        var fullRows = ws.FullRowPaths && !keepSubmissionOrder;
         var longestRow = 0;
         for (var i = 0; i < n; i++) longestRow = Math.Max(longestRow, weights.Start[i + 1] - weights.Start[i]);
 
         Parallelism.ForRanges(ws.ParallelThreshold, n, i => weights.Start[i + 1] - weights.Start[i] + 1, (from, to) =>
         {
             var scratch = ws.RentScratch(n, longestRow);
+
+            // Row i when the masking keeps every column once, or every column but i: its cells go straight to their
+            // places in column order, through the scratch's dense row (no sort). False, with nothing written, for any
+            // other row (a duplicate, a column masked or missing besides i).
+            bool TryFullWeightRow(int i)
+            {
+                var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
+                var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
+                var value = scratch.Dense;
+                scratch.BeginRow();
+                long sum = 0;
+                var count = 0;
+                foreach (var e in s.Weights[i])
+                {
+                    if (!Keeps(e, i, updated, commitBlock)) continue;
+                    if (!scratch.Mark(e.Uid)) return false; // a duplicate: the general path keeps both cells
+                    value[e.Uid] = e.Value;
+                    sum += e.Value;
+                    count++;
+                }
+                var diagonalKept = scratch.IsMarked(i);
+                if (count != (diagonalKept ? n : n - 1)) return false;
+                CheckRowSum(i, sum);
+                var at = weights.Start[i];
+                var (cols, vals) = (weights.Col, weights.Val);
+                for (var j = 0; j < n; j++)
+                {
+                    if (j == i && !diagonalKept) continue;
+                    cols[at] = j;
+                    vals[at++] = Normalized(value[j], sum);
+                }
+                weights.Length[i] = count;
+                weights.Full[i] = true;
+                return true;
+            }
+
             try
             {
                 for (var i = from; i < to; i++)
@@ -31,24 +80,19 @@ public static partial class Epoch
                     if (!HasRow(i)) continue;
                     var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
                     var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
+                    if (fullRows && s.Weights[i].Length >= n - 1 && TryFullWeightRow(i)) continue;
                     long sum = 0; // Σ w, in whole units
                     var count = 0;
                     foreach (var e in s.Weights[i])
                     {
-                        if (e.Uid >= n) continue;
-                        if (e.Uid == i && owner != i) continue;
-                        var registered = e.Uid < s.BlockAtRegistration.Length ? s.BlockAtRegistration[e.Uid] : 0UL;
-                        if (updated <= registered) continue;
-                        if (hp.CommitReveal && commitBlock < registered) continue;
+                        if (!Keeps(e, i, updated, commitBlock)) continue;
                         scratch.CellCol[count] = e.Uid;
                         scratch.CellVal[count] = e.Value;
                         sum += e.Value;
                         count++;
                     }
-                    // the spec sums the row in I32F32, which overflows (the chain panics) from 2^31 whole units
-                    if (sum > int.MaxValue) throw new OverflowException($"the weights of uid {i} sum to {sum}, past the I32F32 range");
-                    for (var k = 0; k < count; k++)
-                        scratch.CellVal[k] = sum > 0 ? (scratch.CellVal[k] << I32F32.FractionBits) / sum : scratch.CellVal[k] << I32F32.FractionBits;
+                    CheckRowSum(i, sum);
+                    for (var k = 0; k < count; k++) scratch.CellVal[k] = Normalized(scratch.CellVal[k], sum);
                     scratch.StableSortByColumn(scratch.CellCol, scratch.CellVal, count, weights.Col, weights.Val, weights.Start[i]);
                     weights.Length[i] = count;
                     if (keepSubmissionOrder)
@@ -62,4 +106,13 @@ public static partial class Epoch
             finally { ws.Return(scratch); }
         });
     }
+
+    /// <summary>The spec sums a row in I32F32, which overflows (the chain panics) from 2^31 whole units.</summary>
+    private static void CheckRowSum(int i, long sum)
+    {
+        if (sum > int.MaxValue) throw new OverflowException($"the weights of uid {i} sum to {sum}, past the I32F32 range");
+    }
+
+    /// <summary>A u16 weight w divided by its row's sum S (whole units): (w·2^32)/S truncated, or w·2^32 when S = 0.</summary>
+    private static long Normalized(long w, long sum) => sum > 0 ? (w << I32F32.FractionBits) / sum : w << I32F32.FractionBits;
 }

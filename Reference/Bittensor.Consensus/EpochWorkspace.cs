@@ -27,9 +27,9 @@ public sealed class EpochWorkspace
     /// <summary>Passes over fewer cells than this run on the calling thread (tests set 0 to split every pass).</summary>
     internal long ParallelThreshold { get; init; } = 1 << 16;
 
-    /// <summary>Whether the bonds pass may take its vectorised path for full rows (tests turn it off to compare the
-    /// two paths).</summary>
-    internal bool FullRowKernel { get; init; } = true;
+    /// <summary>Whether the masking and the bonds pass may take their paths for full rows (tests turn them off to compare
+    /// with the general paths).</summary>
+    internal bool FullRowPaths { get; init; } = true;
 
     /// <summary>How many rows the last epoch's bonds pass took through its full-row path (so that tests can tell that
     /// they exercise it).</summary>
@@ -82,6 +82,9 @@ internal sealed class RowBuffer
     public int Rows;
     public int[] Start = [0];
     public int[] Length = [];
+    /// <summary>Whether row i holds every column below <see cref="Rows"/> once, in order, but perhaps i itself (set by
+    /// the writer that knows it; false otherwise).</summary>
+    public bool[] Full = [];
     public int[] Col = [];
     public long[] Val = [];
 
@@ -90,12 +93,13 @@ internal sealed class RowBuffer
     {
         Rows = rows;
         if (Start.Length < rows + 1) Start = new int[rows + 1];
-        if (Length.Length < rows) Length = new int[rows];
+        if (Length.Length < rows) { Length = new int[rows]; Full = new bool[rows]; }
         long total = 0;
         for (var i = 0; i < rows; i++)
         {
             Start[i] = (int)total;
             Length[i] = 0;
+            Full[i] = false;
             total += capacityOf(i);
             if (total > Array.MaxLength)
                 throw new InvalidOperationException($"an epoch over more than {Array.MaxLength} weight or bond cells is not supported");
@@ -176,6 +180,17 @@ internal sealed class RowScratch
         Touched[TouchedCount++] = j;
         return true;
     }
+
+    /// <summary>Marks column j in this row without listing it; true the first time.</summary>
+    public bool Mark(int j)
+    {
+        if (Stamp[j] == _stamp) return false;
+        Stamp[j] = _stamp;
+        return true;
+    }
+
+    /// <summary>Whether column j is marked (or touched) in this row.</summary>
+    public bool IsMarked(int j) => Stamp[j] == _stamp;
 
     /// <summary>The touched columns in ascending order, in <see cref="Touched"/>[0..<see cref="TouchedCount"/>): a sort
     /// when few, otherwise a scan of all n columns (cheaper than sorting a dense row).</summary>
