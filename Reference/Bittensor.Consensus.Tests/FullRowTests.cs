@@ -6,8 +6,8 @@ namespace Bittensor.Consensus.Tests;
 /// The paths for full rows (every column weighted once, perhaps without the diagonal): the masking's placement without
 /// a sort, and the bonds pass's vectorised walk (bonds on every column or none). Against the spec and the general
 /// paths, on dense subnets wide enough for whole vectors and their tails, with the shapes that must leave them (a
-/// duplicate, a masked or missing cell, bonds out of order, a recently registered column, a penalty between 0 and 1,
-/// the legacy era).
+/// duplicate, a masked or missing cell, bonds out of order or missing, a recently registered column, a penalty between
+/// 0 and 1, a negative EMA α, the legacy era).
 /// </summary>
 public class FullRowTests
 {
@@ -24,6 +24,8 @@ public class FullRowTests
         OutOfOrder,
         /// <summary>Every uid, the bond on uid 5 zero, and no weight on it: B_i5 = 0 leaves the EMA row.</summary>
         ZeroCell,
+        /// <summary>Uids 0 … n − 3 in order: neither full nor full but the diagonal.</summary>
+        Truncated,
     }
 
     private static (Hyperparameters, EpochState) Dense(int seed, int n, BondShape bonds, ushort bondsPenalty,
@@ -50,6 +52,7 @@ public class FullRowTests
                 _ => Enumerable.Range(0, n).Select(j => new StoredEntry(j, (ushort)(rng.Next(8) == 0 ? 65535 : rng.Next(1, 65536)))).ToArray(),
             };
             if (bonds == BondShape.OutOfOrder) (row[0], row[1]) = (row[1], row[0]);
+            if (bonds == BondShape.Truncated) row = row[..^2];
             if (bonds == BondShape.ZeroCell) row[5] = new StoredEntry(5, 0);
             return row;
         }
@@ -119,9 +122,11 @@ public class FullRowTests
     }
 
     [Fact]
-    public void Rows_with_bonds_out_of_order_or_a_missing_cell_take_the_general_path()
+    public void Rows_with_bonds_out_of_order_or_missing_or_a_missing_weight_take_the_general_path()
     {
         var (hp, state) = Dense(9, 40, BondShape.OutOfOrder, 65535);
+        Assert.Equal(0, FullRowsOf(hp, state));
+        (hp, state) = Dense(15, 40, BondShape.Truncated, 65535);
         Assert.Equal(0, FullRowsOf(hp, state));
         (hp, state) = Dense(10, 40, BondShape.Full, 65535, missingCell: true);
         // the even rows miss a cell besides the diagonal; the odd ones stay full
@@ -149,9 +154,10 @@ public class FullRowTests
     [InlineData(32767, false, Era.Current)]  // the weights for bonds interpolate between W and its clip
     [InlineData(65535, true, Era.Current)]   // a recently registered column drops its bonds
     [InlineData(65535, false, Era.Before2025_10)] // the legacy era also sums unclipped ranks
-    public void Epochs_the_vectorised_path_does_not_cover_take_the_general_path(int bondsPenalty, bool recentColumn, Era era)
+    [InlineData(65535, false, Era.Current, 2_000_000)] // α = 1 − 2 = −1: the EMA's terms are no longer proportions
+    public void Epochs_the_vectorised_path_does_not_cover_take_the_general_path(int bondsPenalty, bool recentColumn, Era era, ulong bondsMovingAverage = 900000)
     {
-        var (hp, state) = Dense(11, 40, BondShape.Full, (ushort)bondsPenalty, recentColumn: recentColumn, era: era);
+        var (hp, state) = Dense(11, 40, BondShape.Full, (ushort)bondsPenalty, recentColumn: recentColumn, era: era, bondsMovingAverage: bondsMovingAverage);
         Assert.Equal(0, FullRowsOf(hp, state));
     }
 
