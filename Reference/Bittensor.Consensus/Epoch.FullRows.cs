@@ -47,8 +47,7 @@ public static partial class Epoch
             var a = activeStake[i];
             var diagonalWeight = weightGap ? 0 : _weights.Val[start + i];
             var diagonalKept = Clip(diagonalWeight, consensus[i]);
-            var diagonalBond = I32F32.MulProportions(alphaBits, ratio != 0 ? diagonalKept : diagonalWeight);
-            if (hasBonds && !bondGap) diagonalBond += I32F32.MulProportions(keepBits, Conversions.U16ProportionToFixed(bondsRow[i].Value).Bits);
+            var diagonalBond = Bond(alphaBits, keepBits, ratio != 0 ? diagonalKept : diagonalWeight, hasBonds && !bondGap ? bondsRow[i].Value : null);
             var diagonalCell = diagonalBond > 0;
             var length = diagonalCell ? n : n - 1;
             var stored = newPermits[i] ? GC.AllocateUninitializedArray<StoredEntry>(length, pinned: true) : null;
@@ -140,8 +139,7 @@ public static partial class Epoch
                     var kept = Clip(weight, Unsafe.Add(ref c, k));
                     trust += kept;
                     Unsafe.Add(ref rank, k) += I32F32.MulProportions((long)a, kept);
-                    var bond = I32F32.MulProportions(alphaBits, keptAsWeight ? kept : weight);
-                    if (hasBonds) bond += I32F32.MulProportions(keepBits, Conversions.U16ProportionToFixed((ushort)(Unsafe.Add(ref b, k) >> 32)).Bits);
+                    var bond = Bond(alphaBits, keepBits, keptAsWeight ? kept : weight, hasBonds ? (ushort)(Unsafe.Add(ref b, k) >> 32) : null);
                     zero |= bond == 0;
                     Unsafe.Add(ref emaVal, k) = bond;
                     Unsafe.Add(ref total, k) += bond;
@@ -152,6 +150,12 @@ public static partial class Epoch
                 return zero;
             }
         }
+
+        /// <summary>One cell's B_ij = α·w + (1 − α)·b outside the vectors, w the weight for bonds and b the stored u16 bond
+        /// as a proportion (none: 0).</summary>
+        private static long Bond(long alphaBits, long keepBits, long weightForBonds, ushort? stored) =>
+            I32F32.MulProportions(alphaBits, weightForBonds)
+            + (stored is ushort b ? I32F32.MulProportions(keepBits, Conversions.U16ProportionToFixed(b).Bits) : 0);
 
         /// <summary>⌊a·b⌋ per lane for proportions (<see cref="I32F32.MulProportions"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,10 +41,8 @@ public static partial class Epoch
             // Row i when the masking keeps every column once, or every column but i: its cells go straight to their
             // places in column order, through the scratch's dense row (no sort). False, with nothing written, for any
             // other row (a duplicate, a column masked or missing besides i).
-            bool TryFullWeightRow(int i)
+            bool TryFullWeightRow(int i, ulong updated, ulong commitBlock)
             {
-                var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
-                var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
                 var value = scratch.Dense;
                 scratch.BeginRow();
                 long sum = 0;
@@ -80,7 +78,7 @@ public static partial class Epoch
                     if (!HasRow(i)) continue;
                     var updated = i < s.LastUpdate.Length ? s.LastUpdate[i] : 0UL;
                     var commitBlock = i < s.CommitBlocks.Length ? s.CommitBlocks[i] : 0UL;
-                    if (fullRows && s.Weights[i].Length >= n - 1 && TryFullWeightRow(i)) continue;
+                    if (fullRows && s.Weights[i].Length >= n - 1 && TryFullWeightRow(i, updated, commitBlock)) continue;
                     long sum = 0; // Σ w, in whole units
                     var count = 0;
                     foreach (var e in s.Weights[i])
