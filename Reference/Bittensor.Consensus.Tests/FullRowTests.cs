@@ -4,10 +4,10 @@ namespace Bittensor.Consensus.Tests;
 
 /// <summary>
 /// The paths for full rows (every column weighted once, perhaps without the diagonal): the masking's placement without
-/// a sort, and the bonds pass's vectorised walk (bonds on every column or none). Against the spec and the general
-/// paths, on dense subnets wide enough for whole vectors and their tails, with the shapes that must leave them (a
-/// duplicate, a masked or missing cell, bonds out of order or missing, a recently registered column, a penalty between
-/// 0 and 1, a negative EMA α, the legacy era).
+/// a sort, the consensus's histograms without a gather, and the bonds pass's vectorised walk (bonds on every column or
+/// none). Against the spec and the general paths, on dense subnets wide enough for whole vectors and their tails, with
+/// the shapes that must leave them (a duplicate, a masked or missing cell, bonds out of order or missing, a recently
+/// registered column, a penalty between 0 and 1, a negative EMA α, the legacy era, a minority outside [0, σ)).
 /// </summary>
 public class FullRowTests
 {
@@ -29,8 +29,10 @@ public class FullRowTests
     }
 
     private static (Hyperparameters, EpochState) Dense(int seed, int n, BondShape bonds, ushort bondsPenalty,
-        bool missingCell = false, bool recentColumn = false, Era era = Era.Current, int? owner = 3, ulong bondsMovingAverage = 900000)
+        bool missingCell = false, bool recentColumn = false, Era era = Era.Current, int? owner = 3, ulong bondsMovingAverage = 900000,
+        Func<int, int, ushort>? weight = null, Func<int, bool>? permit = null, ulong? equalStake = null)
     {
+        permit ??= i => i % 7 != 6; // some rows without a stored permit: no weights
         var rng = new Random(seed);
         const ulong block = 100_000;
         StoredEntry[] WeightRow(int i)
@@ -38,7 +40,7 @@ public class FullRowTests
             // shuffled, as submitted; zero weights here and there; the cell on uid 5 zero when its bond is
             var row = Enumerable.Range(0, n)
                 .Where(j => !(missingCell && i % 2 == 0 && j == n - 1))
-                .Select(j => new StoredEntry(j, (ushort)(bonds == BondShape.ZeroCell && j == 5 || rng.Next(10) == 0 ? 0 : rng.Next(1, 65536))))
+                .Select(j => new StoredEntry(j, weight?.Invoke(i, j) ?? (ushort)(bonds == BondShape.ZeroCell && j == 5 || rng.Next(10) == 0 ? 0 : rng.Next(1, 65536))))
                 .ToArray();
             rng.Shuffle(row);
             return row;
@@ -60,25 +62,30 @@ public class FullRowTests
         var registration = new ulong[n];
         if (recentColumn) registration[n - 2] = block - 10; // after the last tempo: its bonds do not load
         var state = new EpochState(n, block, Enumerable.Repeat(block - 1, n).ToArray(), registration,
-            Enumerable.Range(0, n).Select(_ => (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[n], owner,
-            Enumerable.Range(0, n).Select(i => i % 7 != 6).ToArray(), // some rows without a stored permit: no weights
+            Enumerable.Range(0, n).Select(_ => equalStake ?? (ulong)rng.NextInt64(1_000_000_000, 1_000_000_000_000)).ToArray(), new ulong[n], owner,
+            Enumerable.Range(0, n).Select(permit).ToArray(),
             Enumerable.Range(0, n).Select(WeightRow).ToArray(), Enumerable.Range(0, n).Select(BondRow).ToArray(),
             Enumerable.Repeat(ulong.MaxValue, n).ToArray(), block - 360, 1_000_000_000);
         return (hp, state);
     }
 
-    /// <summary>The epoch matches the spec, and the general path, whichever path it takes; returns how many rows took
-    /// the full-row path.</summary>
-    private static int FullRowsOf(Hyperparameters hp, EpochState state)
+    /// <summary>The epoch matches the spec, and the general paths, whichever paths it takes, down to the consensus's
+    /// I32F32 bits (which the output rounds to u16); returns how many rows took the bonds pass's full-row walk and
+    /// whether the consensus took its full-row path.</summary>
+    private static (int BondRows, bool Consensus) PathsOf(Hyperparameters hp, EpochState state)
     {
         var workspace = new EpochWorkspace { ParallelThreshold = 0 };
         SpecOracleTests.AssertMatchesSpec(hp, state, workspace);
-        var fullRows = workspace.FullRowsInLastEpoch;
         var general = new EpochWorkspace { FullRowPaths = false };
         SpecOracleTests.AssertMatchesSpec(hp, state, general);
         Assert.Equal(0, general.FullRowsInLastEpoch);
-        return fullRows;
+        Assert.False(general.FullRowConsensusInLastEpoch);
+        Assert.Equal(general.LastConsensus, workspace.LastConsensus);
+        return (workspace.FullRowsInLastEpoch, workspace.FullRowConsensusInLastEpoch);
     }
+
+    /// <summary>The rows with a stored permit in <see cref="Dense"/>: all of them but every seventh.</summary>
+    private static int Permitted(int n) => Enumerable.Range(0, n).Count(i => i % 7 != 6);
 
     [Theory]
     [InlineData(1, 8, BondShape.Full, 65535)]             // vectors of exactly one lane group: rows before and after the diagonal are tails
@@ -91,8 +98,7 @@ public class FullRowTests
     public void Full_rows_take_the_vectorised_path_and_match_the_spec(int seed, int n, BondShape bonds, int bondsPenalty)
     {
         var (hp, state) = Dense(seed, n, bonds, (ushort)bondsPenalty);
-        // the rows with a stored permit: all of them but every seventh
-        Assert.Equal(Enumerable.Range(0, n).Count(i => i % 7 != 6), FullRowsOf(hp, state));
+        Assert.Equal((Permitted(n), true), PathsOf(hp, state));
     }
 
     [Fact]
@@ -101,7 +107,7 @@ public class FullRowTests
         // a bonds moving average of 10^6 makes α = 0, so B = b: the u16 bond x loads as ⌊x·2^32 / 65535⌋, just below
         // x / 65535 for 0 < x < 65535, and stores as ⌊B·65535⌋ = x − 1; 65535 loads as exactly 1 and stays
         var (hp, state) = Dense(13, 40, BondShape.Full, 65535, bondsMovingAverage: 1_000_000);
-        Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 7 != 6), FullRowsOf(hp, state));
+        Assert.Equal((Permitted(40), true), PathsOf(hp, state));
         var bonds = Epoch.Run(hp, state).Bonds;
         var checkedRows = 0;
         for (var i = 0; i < 40; i++)
@@ -118,19 +124,21 @@ public class FullRowTests
     {
         var (hp, state) = Dense(8, 24, BondShape.WithoutDiagonal, 65535, owner: 3);
         Assert.Contains(3, Enumerable.Range(0, 24).Where(i => state.Weights[i].Any(e => e.Uid == i)));
-        Assert.Equal(Enumerable.Range(0, 24).Count(i => i % 7 != 6), FullRowsOf(hp, state));
+        Assert.Equal((Permitted(24), true), PathsOf(hp, state));
     }
 
     [Fact]
     public void Rows_with_bonds_out_of_order_or_missing_or_a_missing_weight_take_the_general_path()
     {
+        // the consensus reads only the weights, which stay full
         var (hp, state) = Dense(9, 40, BondShape.OutOfOrder, 65535);
-        Assert.Equal(0, FullRowsOf(hp, state));
+        Assert.Equal((0, true), PathsOf(hp, state));
         (hp, state) = Dense(15, 40, BondShape.Truncated, 65535);
-        Assert.Equal(0, FullRowsOf(hp, state));
+        Assert.Equal((0, true), PathsOf(hp, state));
         (hp, state) = Dense(10, 40, BondShape.Full, 65535, missingCell: true);
-        // the even rows miss a cell besides the diagonal; the odd ones stay full
-        Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 7 != 6 && i % 2 == 1), FullRowsOf(hp, state));
+        // the even rows miss a cell besides the diagonal; the odd ones stay full; one voter's row that is not full
+        // sends the whole consensus to the general path
+        Assert.Equal((Enumerable.Range(0, 40).Count(i => i % 7 != 6 && i % 2 == 1), false), PathsOf(hp, state));
     }
 
     [Fact]
@@ -147,7 +155,7 @@ public class FullRowTests
         var lastUpdate = (ulong[])state.LastUpdate.Clone();
         lastUpdate[1] = 40_000;
         state = state with { BlockAtRegistration = registration, LastUpdate = lastUpdate };
-        Assert.Equal(Enumerable.Range(0, 40).Count(i => i % 7 != 6) - 3, FullRowsOf(hp, state));
+        Assert.Equal((Permitted(40) - 3, false), PathsOf(hp, state));
     }
 
     [Theory]
@@ -158,13 +166,89 @@ public class FullRowTests
     public void Epochs_the_vectorised_path_does_not_cover_take_the_general_path(int bondsPenalty, bool recentColumn, Era era, ulong bondsMovingAverage = 900000)
     {
         var (hp, state) = Dense(11, 40, BondShape.Full, (ushort)bondsPenalty, recentColumn: recentColumn, era: era, bondsMovingAverage: bondsMovingAverage);
-        Assert.Equal(0, FullRowsOf(hp, state));
+        Assert.Equal((0, true), PathsOf(hp, state));
     }
 
     [Fact]
-    public void Subnets_narrower_than_one_vector_take_the_general_path()
+    public void Subnets_narrower_than_one_vector_take_the_general_bonds_path()
     {
+        // the consensus has no such limit: its vector loops are left to their scalar tails
         var (hp, state) = Dense(12, 7, BondShape.Full, 65535);
-        Assert.Equal(0, FullRowsOf(hp, state));
+        Assert.Equal((0, true), PathsOf(hp, state));
+    }
+
+    [Theory]
+    [InlineData(0)]     // minority = σ: no column's stake exceeds it, the vote is the largest
+    [InlineData(65535)] // minority = σ − 1 < 0: σ is just below 1 after truncation
+    public void A_kappa_that_leaves_the_minority_outside_0_to_sigma_takes_the_general_consensus(int kappa)
+    {
+        var (hp, state) = Dense(16, 40, BondShape.Full, 65535);
+        Assert.Equal((Permitted(40), false), PathsOf(hp with { Kappa = (ushort)kappa }, state));
+    }
+
+    [Fact]
+    public void A_minority_of_0_takes_the_full_row_consensus_and_votes_the_smallest_score()
+    {
+        // 32 voters of equal stake: each normalises to exactly 2^27, σ = 2^32, and κ = 1 leaves a minority of 0
+        var (hp, state) = Dense(17, 40, BondShape.Full, 65535, permit: i => i < 32, equalStake: 1_000_000_000,
+            weight: (i, j) => (ushort)(1 + (i * 7919 + j * 104729) % 65535));
+        hp = hp with { Kappa = 65535 };
+        Assert.Equal((32, true), PathsOf(hp, state));
+        // W(≤ s) > 0 from the smallest vote on: each column's vote is its smallest, a missing diagonal's 0 included
+        long Vote(int v, int j)
+        {
+            var kept = state.Weights[v].Where(e => e.Uid != v || v == state.OwnerUid).ToArray();
+            var cell = kept.Where(e => e.Uid == j).Select(e => (long)e.Value).DefaultIfEmpty(0).Single();
+            return (cell << 32) / kept.Sum(e => (long)e.Value);
+        }
+        var workspace = new EpochWorkspace();
+        Epoch.Run(hp, state, workspace);
+        Assert.Equal(Enumerable.Range(0, 40).Select(j => Enumerable.Range(0, 32).Min(v => Vote(v, j))), workspace.LastConsensus);
+        Assert.Contains(workspace.LastConsensus, c => c > 0);
+    }
+
+    [Fact]
+    public void Identical_weight_rows_tie_every_vote_and_match_the_spec()
+    {
+        var rows = new Random(18);
+        var shared = Enumerable.Range(0, 40).Select(_ => (ushort)rows.Next(0, 65536)).ToArray();
+        var (hp, state) = Dense(18, 40, BondShape.WithoutDiagonal, 65535, weight: (_, j) => shared[j]);
+        Assert.Equal((Permitted(40), true), PathsOf(hp, state));
+    }
+
+    [Fact]
+    public void Votes_below_128_are_found_in_their_exact_buckets()
+    {
+        // a row summing past 2^25 whole units normalises a weight of 1 to less than 2^32 / 2^25 = 128: columns 0 to 9
+        // get weights of 1 (110 or 111 once normalised), the rest 65535
+        const int n = 600;
+        var (hp, state) = Dense(19, n, BondShape.Empty, 65535, weight: (i, j) => j < 10 ? (ushort)1 : (ushort)65535);
+        Assert.Equal((Permitted(n), true), PathsOf(hp, state));
+        var workspace = new EpochWorkspace();
+        Epoch.Run(hp, state, workspace);
+        Assert.All(workspace.LastConsensus[..10], c => Assert.InRange(c, 1, 127));
+        Assert.All(workspace.LastConsensus[10..], c => Assert.InRange(c, 128, 1L << 32));
+    }
+
+    [Fact]
+    public void Histogram_buckets_are_monotone_and_each_holds_exactly_its_range()
+    {
+        Assert.Equal(1728, Epoch.HistogramBucket(1L << 32));
+        Assert.Equal(1736, Epoch.HistogramBuckets);
+        // every bucket's range starts where the previous one ends, and its scores land in it
+        for (var b = 0; b <= 1728; b++)
+        {
+            var low = Epoch.HistogramBucketLow(b);
+            var width = 1L << Epoch.HistogramBucketShift(b);
+            Assert.Equal(b, Epoch.HistogramBucket(low));
+            Assert.Equal(b, Epoch.HistogramBucket(low + width - 1));
+            if (b < 1728) Assert.Equal(low + width, Epoch.HistogramBucketLow(b + 1));
+            Assert.Equal(b < 128, width == 1); // exact buckets exactly below 128
+            if (b >= 128) Assert.InRange(low / width, 64, 127); // a bucket is 1/64 of its octave [2^e, 2^(e+1)) wide
+        }
+        Assert.Equal(0, Epoch.HistogramBucketLow(0));
+        var rng = new Random(20);
+        var scores = Enumerable.Range(0, 10_000).Select(_ => rng.NextInt64(0, (1L << 32) + 1)).Order().ToArray();
+        for (var k = 1; k < scores.Length; k++) Assert.True(Epoch.HistogramBucket(scores[k - 1]) <= Epoch.HistogramBucket(scores[k]));
     }
 }

@@ -15,7 +15,8 @@ public static partial class Epoch
     /// positive active stake; a voter without a cell in a column votes 0; a row's later duplicate overwrites.
     /// Columns are processed in blocks: the voters' cells of a block are gathered through per-row cursors (the rows are
     /// sorted by column), and each column's vote is found from a histogram of its votes' top bits, then an exact
-    /// quick-select within the one bucket that holds it. Linear in the weights; parallel over column ranges.
+    /// quick-select within the one bucket that holds it. Linear in the weights; parallel over column ranges. When every
+    /// voter's row is full, <see cref="ConsensusOfFullRows"/> instead.
     /// </summary>
     private static long[] ConsensusOf(EpochWorkspace ws, long[] activeStake, int n, long kappa)
     {
@@ -36,6 +37,12 @@ public static partial class Epoch
             sigma += stakeOf[v];
         }
         var minority = I32F32.SaturatingSub(new(sigma), new(kappa)).Bits;
+        if (ws.FullRowPaths && minority >= 0 && minority < sigma && voterRows.TrueForAll(i => weights.Full[i]))
+        {
+            ConsensusOfFullRows(ws, n, voterRows, stakeOf, minority, consensus);
+            ws.FullRowConsensusInLastEpoch = true;
+            return consensus;
+        }
 
         // each voter's row: [start, end) of the column-sorted W
         var rowEnd = new int[voters];

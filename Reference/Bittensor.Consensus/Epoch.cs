@@ -77,7 +77,9 @@ public static partial class Epoch
         MaskedWeights(ws, hp, s, owner, permits, keepSubmissionOrder: liquid && (ratio == 0 || ratio == I32F32.OneBits));
         var weightsTime = Stopwatch.GetElapsedTime(weightsStart);
         var consensusStart = Stopwatch.GetTimestamp();
+        ws.FullRowConsensusInLastEpoch = false;
         var consensus = ConsensusOf(ws, activeStake, n, Conversions.U16ProportionToFixed(hp.Kappa).Bits);
+        ws.LastConsensus = consensus;
         var consensusTime = Stopwatch.GetElapsedTime(consensusStart);
 
         // 7–12. Clip, trust, ranks, weights for bonds, bonds and dividends (passes 3 and 4)

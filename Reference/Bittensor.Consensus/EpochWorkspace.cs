@@ -35,8 +35,16 @@ public sealed class EpochWorkspace
     /// they exercise it).</summary>
     internal int FullRowsInLastEpoch;
 
+    /// <summary>Whether the last epoch's consensus took its full-row path (<c>Epoch.ConsensusOfFullRows</c>).</summary>
+    internal bool FullRowConsensusInLastEpoch;
+
+    /// <summary>The last epoch's consensus in I32F32 bits (tests compare paths on it: the output's u16 rounding could
+    /// hide a difference).</summary>
+    internal long[] LastConsensus = [];
+
     private readonly ConcurrentBag<RowScratch> _scratch = [];
     private readonly ConcurrentBag<Epoch.ColumnScratch> _columnScratch = [];
+    private readonly ConcurrentBag<Epoch.HistogramScratch> _histogramScratch = [];
     private int _inUse;
 
     internal void Enter()
@@ -67,6 +75,16 @@ public sealed class EpochWorkspace
     }
 
     internal void Return(Epoch.ColumnScratch scratch) => _columnScratch.Add(scratch);
+
+    /// <summary>A per-task scratch for the full-row consensus over <paramref name="voters"/> voters.</summary>
+    internal Epoch.HistogramScratch RentHistogramScratch(int voters)
+    {
+        var scratch = _histogramScratch.TryTake(out var s) ? s : new Epoch.HistogramScratch();
+        scratch.Ensure(voters);
+        return scratch;
+    }
+
+    internal void Return(Epoch.HistogramScratch scratch) => _histogramScratch.Add(scratch);
 }
 
 /// <summary>The wall time of one epoch's passes: masking and sorting the weights (pass 1), the consensus (pass 2), the
