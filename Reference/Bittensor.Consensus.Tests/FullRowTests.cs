@@ -251,4 +251,47 @@ public class FullRowTests
         var scores = Enumerable.Range(0, 10_000).Select(_ => rng.NextInt64(0, (1L << 32) + 1)).Order().ToArray();
         for (var k = 1; k < scores.Length; k++) Assert.True(Epoch.HistogramBucket(scores[k - 1]) <= Epoch.HistogramBucket(scores[k]));
     }
+
+    [Theory]
+    [InlineData(1)]              // r = 2^48: every weight is its own quotient's numerator
+    [InlineData(3)]              // w = 3 (as 65535 below) divides exactly, and (w·r) >> 16 falls one short
+    [InlineData(641)]            // 5 weights fall one short
+    [InlineData(65535)]          // one full weight: the quotient is 2^32 exactly
+    [InlineData(65536)]
+    [InlineData(3 * 65535)]
+    [InlineData(1_000_003)]      // a prime: every remainder occurs
+    [InlineData(int.MaxValue)]   // the largest sum the masking accepts
+    public void A_normalised_run_equals_the_division_for_every_weight(long sum)
+    {
+        // all 65536 weights (more than the masking sees: there, no weight exceeds its row's sum), in runs of 37 (two
+        // vectors of 16, then a scalar tail of 5), from column 5 on; again with the runs shifted by 20, and the last 16
+        // as one vector, so that every weight is in a vector once and in a scalar tail once
+        var weights = Enumerable.Range(0, 65536).Select(w => (long)w).ToArray();
+        void Check(int from, int length)
+        {
+            var run = weights.AsSpan(from, Math.Min(length, weights.Length - from));
+            var col = new int[run.Length];
+            var val = new long[run.Length];
+            Epoch.NormalizedRun(run, sum, 5 + from, col, val);
+            for (var k = 0; k < run.Length; k++)
+            {
+                Assert.Equal(5 + from + k, col[k]);
+                Assert.Equal((run[k] << 32) / sum, val[k]);
+            }
+        }
+        for (var from = 0; from < weights.Length; from += 37) Check(from, 37);
+        Check(0, 20);
+        for (var from = 20; from < weights.Length; from += 37) Check(from, 37);
+        Check(weights.Length - 16, 16);
+    }
+
+    [Fact]
+    public void A_row_of_zero_weights_normalises_to_zeros()
+    {
+        var col = new int[20];
+        var val = Enumerable.Repeat(-1L, 20).ToArray();
+        Epoch.NormalizedRun(new long[20], 0, 0, col, val);
+        Assert.All(val, v => Assert.Equal(0, v));
+        Assert.Equal(Enumerable.Range(0, 20), col);
+    }
 }
