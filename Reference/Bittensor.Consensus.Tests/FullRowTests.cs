@@ -294,4 +294,53 @@ public class FullRowTests
         Assert.All(val, v => Assert.Equal(0, v));
         Assert.Equal(Enumerable.Range(0, 20), col);
     }
+
+    [Fact]
+    public void Dividends_eight_at_a_time_equal_the_cell_by_cell_sum()
+    {
+        // columns whose totals run from 1 to a saturated total, bonds from 0 to the total (a share of 1) and a bond of 1
+        // (B = 2^32, which sends its group of eight to the cell-by-cell sum), incentives from 0 to 1
+        var rng = new Random(21);
+        const int n = 4003;
+        var totals = new long[n];
+        var bonds = new long[n];
+        var incentive = new long[n];
+        for (var j = 0; j < n; j++)
+        {
+            totals[j] = (j % 5) switch
+            {
+                0 => 1 + j % 3,                                  // T = 1, 2, 3
+                1 => rng.NextInt64(1, 1L << 32),
+                2 => rng.NextInt64(1L << 32, 1L << 45),          // 4096 validators' bonds of up to 1 each
+                3 => long.MaxValue,                              // saturated
+                _ => rng.NextInt64(1, 1L << 20),
+            };
+            bonds[j] = (j % 7) switch
+            {
+                0 => Math.Min(totals[j], 1L << 32),              // the whole column, or a bond of 1
+                1 => 1,
+                _ => rng.NextInt64(1, Math.Min(totals[j], 1L << 32) + 1),
+            };
+            incentive[j] = (j % 11) switch { 0 => 0, 1 => 1L << 32, _ => rng.NextInt64(0, 1L << 32) };
+        }
+        Assert.Contains(bonds, b => b == 1L << 32);
+        var reciprocals = Epoch.BondsPass.ColumnReciprocals(totals);
+        // without AVX-512 there are no reciprocals, and the dividends loop sums cell by cell
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, reciprocals is not null);
+        if (reciprocals is null) return;
+        for (var from = 0; from < 40; from += 13)
+        {
+            var expected = Enumerable.Range(from, n - from).Sum(j => Epoch.BondsPass.Dividend(bonds[j], totals[j], incentive[j]));
+            Assert.Equal(expected, Epoch.BondsPass.DividendRun(bonds.AsSpan(from), from, reciprocals, totals, incentive));
+        }
+        // each cell alone, so that a difference cannot cancel in the sum
+        for (var j = 0; j + 8 <= n; j += 8)
+            for (var l = 0; l < 8; l++)
+            {
+                var single = new long[8];
+                single[l] = bonds[j + l];
+                Assert.Equal(Epoch.BondsPass.Dividend(bonds[j + l], totals[j + l], incentive[j + l]),
+                    Epoch.BondsPass.DividendRun(single, j, reciprocals, totals, incentive));
+            }
+    }
 }

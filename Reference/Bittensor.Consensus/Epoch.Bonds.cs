@@ -2,7 +2,7 @@ namespace Bittensor.Consensus;
 
 public static partial class Epoch
 {
-    private readonly record struct BondsResult(
+    internal readonly record struct BondsResult(
         long[] ValidatorTrust, long[] Ranks, long[] Preranks, long[] Incentive, long[] Dividends, StoredEntry[][] Bonds);
 
     /// <summary>
@@ -10,7 +10,7 @@ public static partial class Epoch
     /// passes its column normalisations need). Row i of every intermediate matrix is built in one task's scratch and
     /// consumed at once; only the EMA bonds (and the original rule's scaled weights) are kept between passes.
     /// </summary>
-    private sealed partial class BondsPass(
+    internal sealed partial class BondsPass(
         EpochWorkspace ws, Hyperparameters hp, EpochState s, int n, ulong lastTempo, long[] consensus, long[] activeStake,
         bool[] newPermits, long ratio, bool legacy)
     {
@@ -162,6 +162,12 @@ public static partial class Epoch
         /// is 0.</summary>
         private static long DivideByColumnTotal(long value, long total) => total != 0 ? I32F32.SafeDiv(new(value), new(total)).Bits : value;
 
+        /// <summary>One EMA cell's dividend term: its share of the column total times the column's incentive. The total
+        /// sums the column's positive cells (saturating), so it is at least this cell, and the share lies in [0, 1], as
+        /// does the (normalised) incentive.</summary>
+        internal static long Dividend(long bond, long columnTotal, long incentive) =>
+            I32F32.MulProportions(DivideByColumnTotal(bond, columnTotal), incentive);
+
         private long[] Incentive()
         {
             var incentive = (long[])_ranks.Clone();
@@ -194,21 +200,23 @@ public static partial class Epoch
 
             var incentive = Incentive();
             var dividends = new long[n];
+            // without liquid alpha every EMA row is in column order (with liquid alpha, in submission order)
+            var reciprocals = ws.FullRowPaths && !liquid ? ColumnReciprocals(columnTotals) : null;
             Parallelism.ForRanges(ws.ParallelThreshold, n, i => ema.Length[i] + 1, (from, to) =>
             {
                 var (cols, vals) = (ema.Col, ema.Val);
                 for (var i = from; i < to; i++)
                 {
-                    long perValidator = 0;
-                    for (int k = ema.Start[i], end = ema.End(i); k < end; k++)
+                    // each term is at most incentive_j, so no sum of them overflows
+                    var perValidator = reciprocals is null ? null : TryFullRowDividend(i, reciprocals, columnTotals, incentive);
+                    if (perValidator is null)
                     {
-                        var j = cols[k];
-                        // the column's total sums its positive cells (saturating), so it is at least this cell and the
-                        // cell's share lies in [0, 1], as does the (normalised) incentive
-                        var product = I32F32.MulProportions(DivideByColumnTotal(vals[k], columnTotals[j]), incentive[j]);
-                        if (product != 0) perValidator = checked(perValidator + product);
+                        long sum = 0;
+                        for (int k = ema.Start[i], end = ema.End(i); k < end; k++)
+                            sum = checked(sum + Dividend(vals[k], columnTotals[cols[k]], incentive[cols[k]]));
+                        perValidator = sum;
                     }
-                    dividends[i] = I32F32.TryMul(new(perValidator), new(activeStake[i]), out var d) ? d.Bits : 0;
+                    dividends[i] = I32F32.TryMul(new(perValidator.Value), new(activeStake[i]), out var d) ? d.Bits : 0;
                 }
             });
             Normalize(dividends);

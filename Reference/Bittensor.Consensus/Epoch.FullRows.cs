@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bittensor.Consensus;
 
 public static partial class Epoch
 {
-    private sealed partial class BondsPass
+    internal sealed partial class BondsPass
     {
         /// <summary>Whether this epoch's bonds pass may use <see cref="TryFullRow"/>: Yuma 3 without liquid alpha (the
         /// caller checks), after 2025-10 (no unclipped ranks), a bonds penalty of 0 or 1 (the weights for bonds are W or
@@ -149,6 +150,64 @@ public static partial class Epoch
                 Trust += trust;
                 return zero;
             }
+        }
+
+        /// <summary>For <see cref="TryFullRowDividend"/>: each positive column total T's reciprocal ⌊2^64/T⌋
+        /// (2^64 − 1 for T = 1); null where the division cannot go eight at a time (no AVX-512).</summary>
+        internal static ulong[]? ColumnReciprocals(long[] totals)
+        {
+            if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return null;
+            var reciprocals = new ulong[totals.Length];
+            for (var j = 0; j < totals.Length; j++)
+                if (totals[j] > 0) reciprocals[j] = totals[j] == 1 ? ulong.MaxValue : (ulong)((UInt128.One << 64) / (ulong)totals[j]);
+            return reciprocals;
+        }
+
+        /// <summary>
+        /// Row i's Σ_j (B_ij / T_j)·incentive_j (as the dividends loop sums it: each share <see cref="DivideByColumnTotal"/>,
+        /// each product <see cref="I32F32.MulProportions"/>) eight cells at a time, for an EMA row on every column, or
+        /// every column but i (the rows <see cref="TryFullRow"/> writes in a dense subnet); null for any other row.
+        /// The share is (B·2^32)/T. With r = ⌊2^64/T⌋ (see <see cref="ColumnReciprocals"/>), ⌊B·2^32·r / 2^64⌋ =
+        /// B·r_hi + ⌊B·r_lo / 2^32⌋ (r = r_hi·2^32 + r_lo; two 32 × 32-bit products) is the quotient or one less, for
+        /// the same reason as in <see cref="NormalizedRun"/>, and the remainder settles which (it is below 2T, so its 64
+        /// bits are exact). A group holding a bond of 1 (B = 2^32: B·2^32 needs 65 bits) is summed cell by cell.
+        /// </summary>
+        private long? TryFullRowDividend(int i, ulong[] reciprocals, long[] totals, long[] incentive)
+        {
+            var ema = ws.Ema;
+            var (start, length) = (ema.Start[i], ema.Length[i]);
+            var cols = ema.Col;
+            // the EMA row's columns are sorted and distinct, below n (without liquid alpha): with n cells, every column
+            if (length == n) return DividendRun(ema.Val.AsSpan(start, n), 0, reciprocals, totals, incentive);
+            // with n − 1, every column but i exactly when cell i − 1 is on i − 1 and cell i on i + 1
+            if (length != n - 1 || (i > 0 && cols[start + i - 1] != i - 1) || (i < n - 1 && cols[start + i] != i + 1)) return null;
+            return DividendRun(ema.Val.AsSpan(start, i), 0, reciprocals, totals, incentive)
+                + DividendRun(ema.Val.AsSpan(start + i, n - 1 - i), i + 1, reciprocals, totals, incentive);
+        }
+
+        /// <summary>The dividend sum of EMA cells <paramref name="bonds"/> on columns from <paramref name="from"/> on.</summary>
+        internal static long DividendRun(ReadOnlySpan<long> bonds, int from, ulong[] reciprocals, long[] totals, long[] incentive)
+        {
+            var sum8 = Vector512<ulong>.Zero;
+            long sum = 0;
+            var k = 0;
+            for (; k + 8 <= bonds.Length; k += 8)
+            {
+                var b8 = Vector512.Create(bonds.Slice(k, 8)).AsUInt64();
+                if (Vector512.GreaterThanOrEqualAny(b8, Vector512.Create(1UL << 32)))
+                {
+                    for (var l = k; l < k + 8; l++) sum += Dividend(bonds[l], totals[from + l], incentive[from + l]);
+                    continue;
+                }
+                var t8 = Vector512.Create(totals.AsSpan(from + k, 8)).AsUInt64();
+                var r8 = Vector512.Create(reciprocals.AsSpan(from + k, 8));
+                var q8 = Avx512F.Multiply(b8.AsUInt32(), (r8 >> 32).AsUInt32()) + (Avx512F.Multiply(b8.AsUInt32(), r8.AsUInt32()) >> 32);
+                var remainder8 = (b8 << 32) - q8 * t8;
+                q8 -= Vector512.GreaterThanOrEqual(remainder8, t8); // true is all ones: −1
+                sum8 += MulProportions(q8, Vector512.Create(incentive.AsSpan(from + k, 8)).AsUInt64());
+            }
+            for (; k < bonds.Length; k++) sum += Dividend(bonds[k], totals[from + k], incentive[from + k]);
+            return sum + (long)Vector512.Sum(sum8);
         }
 
         /// <summary>One cell's B_ij = α·w + (1 − α)·b outside the vectors, w the weight for bonds and b the stored u16 bond
