@@ -111,7 +111,9 @@ namespace Bittensor.Consensus.Benchmarks
             foreach (var validators in new[] { Math.Min(64, n), n }.Distinct())
             {
                 var workload = new Workload(n, validators, density);
-                var (refMs, refAlloc) = Measure(() => workload.RunReference(), 7, 1000, ReferenceWarmUpRuns); // at least 7: single large epochs vary by ±30 % on a shared machine
+                // the previous workloads' garbage (the spec's runs leave gigabytes) collected now, not during this one's runs
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var (refMs, refAlloc) = Measure(() => workload.RunReference(), 15, 1000, ReferenceWarmUpRuns); // at least 15: single large epochs vary by ±30 % on a shared machine
                 var (floorMs, _) = Measure(() => workload.RunFloor(), 5, 200);
                 var specRuns = workload.WeightEntries > 2_000_000 ? 1 : 3;
                 var (specMs, _) = Measure(() => workload.RunSpec(), specRuns, 0);
