@@ -22,7 +22,8 @@ public class FullRowTests
         Empty,
         /// <summary>Every uid, the first two swapped (the general path sorts them).</summary>
         OutOfOrder,
-        /// <summary>Every uid, the bond on uid 5 zero, and no weight on it: B_i5 = 0 leaves the EMA row.</summary>
+        /// <summary>Every uid, the bond on uid 5 zero (or on each of Dense's zero columns), and no weight on it:
+        /// B_i5 = 0 leaves the EMA row.</summary>
         ZeroCell,
         /// <summary>Uids 0 … n − 3 in order: neither full nor full but the diagonal.</summary>
         Truncated,
@@ -30,8 +31,9 @@ public class FullRowTests
 
     private static (Hyperparameters, EpochState) Dense(int seed, int n, BondShape bonds, ushort bondsPenalty,
         bool missingCell = false, bool recentColumn = false, Era era = Era.Current, int? owner = 3, ulong bondsMovingAverage = 900000,
-        Func<int, int, ushort>? weight = null, Func<int, bool>? permit = null, ulong? equalStake = null)
+        Func<int, int, ushort>? weight = null, Func<int, bool>? permit = null, ulong? equalStake = null, int[]? zeroColumns = null)
     {
+        zeroColumns ??= bonds == BondShape.ZeroCell ? [5] : [];
         permit ??= i => i % 7 != 6; // some rows without a stored permit: no weights
         var rng = new Random(seed);
         const ulong block = 100_000;
@@ -40,7 +42,7 @@ public class FullRowTests
             // shuffled, as submitted; zero weights here and there; the cell on uid 5 zero when its bond is
             var row = Enumerable.Range(0, n)
                 .Where(j => !(missingCell && i % 2 == 0 && j == n - 1))
-                .Select(j => new StoredEntry(j, weight?.Invoke(i, j) ?? (ushort)(bonds == BondShape.ZeroCell && j == 5 || rng.Next(10) == 0 ? 0 : rng.Next(1, 65536))))
+                .Select(j => new StoredEntry(j, weight?.Invoke(i, j) ?? (ushort)(zeroColumns.Contains(j) || rng.Next(10) == 0 ? 0 : rng.Next(1, 65536))))
                 .ToArray();
             rng.Shuffle(row);
             return row;
@@ -55,7 +57,7 @@ public class FullRowTests
             };
             if (bonds == BondShape.OutOfOrder) (row[0], row[1]) = (row[1], row[0]);
             if (bonds == BondShape.Truncated) row = row[..^2];
-            if (bonds == BondShape.ZeroCell) row[5] = new StoredEntry(5, 0);
+            foreach (var j in zeroColumns) if (j < row.Length && row[j].Uid == j) row[j] = new StoredEntry(j, 0);
             return row;
         }
         var hp = new Hyperparameters(era, 5000, 360, 13889, 32767, bondsPenalty, bondsMovingAverage, (ushort)n, 0, 0, true, false, 45875, 58982, 1000, false);
@@ -342,5 +344,38 @@ public class FullRowTests
                 Assert.Equal(Epoch.BondsPass.Dividend(bonds[j + l], totals[j + l], incentive[j + l]),
                     Epoch.BondsPass.DividendRun(single, j, reciprocals, totals, incentive));
             }
+    }
+
+    [Theory]
+    [InlineData(5, 13)] // columns 5 and 13 share a vector lane in every row past 13: the lane sees two zero cells
+    [InlineData(32)]    // the last column, in the scalar tail of the rows whose run after the diagonal is not whole vectors
+    public void Zero_EMA_cells_in_one_lane_or_only_in_the_tail_leave_the_row(params int[] zeroColumns)
+    {
+        var (hp, state) = Dense(22, 33, BondShape.ZeroCell, 65535, zeroColumns: zeroColumns);
+        Assert.Equal((Permitted(33), true), PathsOf(hp, state));
+        var bonds = Epoch.Run(hp, state).Bonds;
+        Assert.All(bonds.Where(row => row.Length > 0), row => Assert.DoesNotContain(row, e => zeroColumns.Contains(e.Uid)));
+    }
+
+    [Fact]
+    public void Full_rows_whose_validators_lose_their_permits_store_no_bonds()
+    {
+        // 35 validators with stored permits; 20 new permits by stake (two of them to uids without a stored permit) and
+        // the owner's: 16 full rows walk the vectors and return no bonds
+        var (hp, state) = Dense(23, 40, BondShape.Full, 65535);
+        hp = hp with { MaxAllowedValidators = 20 };
+        Assert.Equal((Permitted(40), true), PathsOf(hp, state));
+        var output = Epoch.Run(hp, state);
+        Assert.Equal(21, output.NewValidatorPermits.Count(p => p));
+        Assert.Equal(16, Enumerable.Range(0, 40).Count(i => state.ValidatorPermits[i] && !output.NewValidatorPermits[i]));
+        for (var i = 0; i < 40; i++) Assert.Equal(output.NewValidatorPermits[i], output.Bonds[i].Length > 0);
+    }
+
+    [Fact]
+    public void A_bonds_array_shorter_than_n_leaves_the_last_rows_without_bonds()
+    {
+        var (hp, state) = Dense(24, 40, BondShape.Full, 65535);
+        state = state with { Bonds = state.Bonds[..30] };
+        Assert.Equal((Permitted(40), true), PathsOf(hp, state));
     }
 }
