@@ -256,12 +256,12 @@ public class FullRowTests
 
     [Theory]
     [InlineData(1)]              // r = 2^48: every weight is its own quotient's numerator
-    [InlineData(3)]              // w = 3 (as 65535 below) divides exactly, and (w·r) >> 16 falls one short
-    [InlineData(641)]            // 5 weights fall one short
+    [InlineData(3)]              // every multiple of 3 divides exactly, and (w·r) >> 16 falls one short of it
+    [InlineData(641)]            // 24888 weights fall one short
     [InlineData(65535)]          // one full weight: the quotient is 2^32 exactly
     [InlineData(65536)]
     [InlineData(3 * 65535)]
-    [InlineData(1_000_003)]      // a prime: every remainder occurs
+    [InlineData(1_000_003)]      // a prime above every weight: 9440 weights fall one short
     [InlineData(int.MaxValue)]   // the largest sum the masking accepts
     public void A_normalised_run_equals_the_division_for_every_weight(long sum)
     {

@@ -27,8 +27,8 @@ public sealed class EpochWorkspace
     /// <summary>Passes over fewer cells than this run on the calling thread (tests set 0 to split every pass).</summary>
     internal long ParallelThreshold { get; init; } = 1 << 16;
 
-    /// <summary>Whether the masking and the bonds pass may take their paths for full rows (tests turn them off to compare
-    /// with the general paths).</summary>
+    /// <summary>Whether the masking, the consensus, the bonds pass and the dividends may take their paths for full rows
+    /// (tests turn them off to compare with the general paths).</summary>
     internal bool FullRowPaths { get; init; } = true;
 
     /// <summary>How many rows the last epoch's bonds pass took through its full-row path (so that tests can tell that
