@@ -216,11 +216,15 @@ public static class ChainCommands
         var genesis = await chain.GetGenesisHashAsync();
         var start = (await chain.GetHeaderAsync()).Number;
         var sink = AccountId.FromPublicKey(alice.PublicKey);
+        // the nonces before the clock starts: on a busy machine the first calls (connections, JIT) took longer than a
+        // one-second run, which then submitted nothing
+        var nonces = new uint[clients];
+        for (var i = 0; i < clients; i++) nonces[i] = await chain.GetAccountNextIndexAsync(AccountId.FromPublicKey(keys[i].PublicKey));
         var clock = Stopwatch.StartNew();
-        var accepted = await Task.WhenAll(keys.Select(async key =>
+        var accepted = await Task.WhenAll(keys.Select(async (key, client) =>
         {
             var hashes = new List<string>();
-            var nonce = await chain.GetAccountNextIndexAsync(AccountId.FromPublicKey(key.PublicKey));
+            var nonce = nonces[client];
             while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
             {
                 var x = SignedExtrinsic.Sign(key, new Call.Transfer(sink, 1), nonce, TransactionEra.Immortal, RuntimeVersion.Current, genesis, genesis);
