@@ -87,6 +87,29 @@ let cases () : KeyCase list =
       yield hand "sr25519_verify" "foreign_signature_wrong_context" "the same signature under another context fails"
           (obj [ "public_key", hex aliceSr; "message", hex "<Bytes>0x46fb7408d4f285228f4af516ea25851b</Bytes>"B; "signature", hex foreignSignature; "context", text "bittensor" ])
       yield hand "mnemonic_to_mini_secret" "all_zero_entropy" "abandon × 11 + about" (obj [ "phrase", text "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"; "password", text "" ])
+      // published known answers (their sources are in Reference/Bittensor.Identity.Tests/PublishedVectorTests.cs)
+      yield hand "derive" "dev_phrase_soft_alice" "the dev phrase with one soft junction: sp-core's d6c71059…" (derive (Mnemonic.DevPhrase + "/Alice") "sr25519")
+      yield hand "derive" "hex_seed_sr25519" "a 0x seed instead of a phrase: sp-core's test seed gives 44a996be…" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60" "sr25519")
+      yield hand "derive" "hex_seed_ed25519" "the same seed as ed25519: RFC 8032 test 1's d75a9801…" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60" "ed25519")
+      yield hand "derive" "hex_seed_with_junctions" "a 0x seed, then a hard and a soft junction" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60//hard/soft" "sr25519")
+      yield hand "derive" "hex_seed_too_short" "a 0x seed must be 64 hex digits" (derive "0x1234" "sr25519")
+      for phrase, label in
+          [ "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "zero_entropy_12_words"
+            "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon agent", "zero_entropy_18_words"
+            "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote", "all_ones_24_words"
+            "hamster diagram private dutch cause delay private meat slide toddler razor book happy fancy gospel tennis maple dilemma loan word shrug inflict delay length", "hamster_24_words" ] do
+          yield hand "mnemonic_to_mini_secret" $"substrate_bip39_{label}" "substrate-bip39's table (password \"Substrate\")" (obj [ "phrase", text phrase; "password", text "Substrate" ])
+      let rfc8032 name (publicKey: string) (message: string) (signature: string) =
+          hand "ed25519_verify" name "RFC 8032 section 7.1" (obj [ "public_key", hex (Convert.FromHexString publicKey); "message", hex (Convert.FromHexString message); "signature", hex (Convert.FromHexString signature) ])
+      yield rfc8032 "rfc8032_test_1" "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a" ""
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+      yield rfc8032 "rfc8032_test_2" "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c" "72"
+                "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+      yield hand "sr25519_verify" "pre_marker_signature" "sp-core's verify_known_old_message_should_work: a schnorrkel 0.1 signature (no marker bit) that verify rejects"
+          (obj [ "public_key", hex (Convert.FromHexString "b4bfa1f7a5166695eb75299fd1c4c03ea212871c342f2c5dfea0902b2c246918")
+                 "message", hex "Verifying that I am the owner of 5G9hQLdsKQswNPgB499DeA5PkFBbgkLPJWkkS6FAM6xGQ8xD. Hash: 221455a3\n"B
+                 "signature", hex (Convert.FromHexString "5a9755f069939f45d96aaf125cf5ce7ba1db998686f87f2fb3cbdea922078741a73891ba265f70c31436e18a9acd14d189d73c12317ab6c313285cd938453202")
+                 "context", text "substrate" ])
       for value in [ "0"; "63"; "64"; "16383"; "16384"; "1073741823"; "1073741824"; "18446744073709551615"; "340282366920938463463374607431768211455" ] do
           yield hand "scale_compact" $"value_{value}" "a compact boundary" (obj [ "value", text value ])
       // seeded random: phrases from seeded entropy, derivation paths, compact values, and signatures with seeded randomness

@@ -24,10 +24,25 @@ public readonly record struct Junction(bool Hard, byte[] ChainCode)
 
 /// <summary>
 /// A Substrate secret URI: <c>phrase//hard/soft///password</c>. A URI that starts with a junction uses the
-/// development phrase (<c>//Alice</c>). Mirrors sp-core's <c>SecretUri</c>.
+/// development phrase (<c>//Alice</c>). Instead of a phrase, <c>0x</c> and 64 hex digits give the 32-byte seed itself
+/// (the mini secret for sr25519, the seed for ed25519); a password then has no effect, as in sp-core's
+/// <c>Pair::from_string_with_seed</c>. Mirrors sp-core's <c>SecretUri</c>.
 /// </summary>
 public sealed record SecretUri(string Phrase, IReadOnlyList<Junction> Junctions, string Password)
 {
+    /// <summary>The 32-byte seed this URI starts from: the hex seed itself, or the phrase's mini secret (with the
+    /// password).</summary>
+    /// <exception cref="SecretUriException">A <c>0x</c> seed that is not 64 hex digits.</exception>
+    /// <exception cref="MnemonicException">A phrase that is not a valid BIP-39 mnemonic.</exception>
+    public byte[] Seed()
+    {
+        if (!Phrase.StartsWith("0x", StringComparison.Ordinal)) return Mnemonic.ToMiniSecret(Phrase, Password);
+        var digits = Phrase[2..];
+        if (digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
+            throw new SecretUriException($"a hex seed is 0x and 64 hex digits (32 bytes); this one has {digits.Length} characters after 0x");
+        return Convert.FromHexString(digits);
+    }
+
     public static SecretUri Parse(string uri)
     {
         var passwordAt = uri.IndexOf("///", StringComparison.Ordinal);
@@ -53,19 +68,19 @@ public sealed record SecretUri(string Phrase, IReadOnlyList<Junction> Junctions,
         return new SecretUri(phrase, junctions, password);
     }
 
-    /// <summary>The sr25519 key this URI names: the phrase's mini secret, then each junction, hard or soft.</summary>
+    /// <summary>The sr25519 key this URI names: its seed expanded, then each junction, hard or soft.</summary>
     public Sr25519KeyPair ToSr25519()
     {
-        var key = Sr25519KeyPair.FromMiniSecret(Mnemonic.ToMiniSecret(Phrase, Password));
+        var key = Sr25519KeyPair.FromMiniSecret(Seed());
         foreach (var junction in Junctions)
             key = junction.Hard ? key.DeriveHard(junction.ChainCode) : key.DeriveSoft(junction.ChainCode);
         return key;
     }
 
-    /// <summary>The ed25519 key this URI names: the phrase's mini secret, then each junction (hard only).</summary>
+    /// <summary>The ed25519 key this URI names: its seed, then each junction (hard only).</summary>
     public Ed25519KeyPair ToEd25519()
     {
-        var key = new Ed25519KeyPair(Mnemonic.ToMiniSecret(Phrase, Password));
+        var key = new Ed25519KeyPair(Seed());
         foreach (var junction in Junctions)
         {
             if (!junction.Hard) throw new SecretUriException("ed25519 keys have only hard derivation (//name), not soft (/name)");
