@@ -9,17 +9,21 @@ passed=0 failed=0 status=0
 mkdir -p TestResults
 fail() { echo "FAILED: $*"; status=1; }
 
-# 1. Spec/ consensus code must not use binary or decimal floating point (see docs/fixed-point.md); and the check
-#    itself must catch a float, or it proves nothing.
-if bash scripts/check-no-float.sh Spec; then passed=$((passed + 1)); else failed=$((failed + 1)); fail "float check"; fi
-probe=$(mktemp -d)
-printf 'module Probe\nlet half = 0.5\n' > "$probe/Probe.fs"
-if bash scripts/check-no-float.sh "$probe" >/dev/null; then
-    failed=$((failed + 1)); fail "the float check did not catch 'let half = 0.5'"
-else
-    passed=$((passed + 1)); echo "no-float check: catches a float literal"
-fi
-rm -rf "$probe"
+# 1. Consensus code (Spec/ and the Reference consensus) must not use binary or decimal floating point (see
+#    docs/fixed-point.md); and the check itself must catch a float in either language, or it proves nothing.
+for dir in Spec Reference/Bittensor.Consensus; do
+    if bash scripts/check-no-float.sh "$dir"; then passed=$((passed + 1)); else failed=$((failed + 1)); fail "float check of $dir"; fi
+done
+for probe_file in "Probe.fs:let half = 0.5" "Probe.cs:static double Half() => 1 / 2.0;" "Cast.cs:var x = (float)y; /* 0 */"; do
+    probe=$(mktemp -d)
+    printf '%s\n' "${probe_file#*:}" > "$probe/${probe_file%%:*}"
+    if bash scripts/check-no-float.sh "$probe" >/dev/null; then
+        failed=$((failed + 1)); fail "the float check did not catch '${probe_file#*:}'"
+    else
+        passed=$((passed + 1)); echo "no-float check: catches '${probe_file#*:}'"
+    fi
+    rm -rf "$probe"
+done
 
 # 2. Build everything once.
 if ! dotnet build Bittensor.sln -c Release -nologo -clp:ErrorsOnly; then
