@@ -123,21 +123,12 @@ public static class SubnetRules
         if (uids.Distinct().Count() != uids.Length) return SubnetError.DuplicateUids;
         if (uids.Any(u => u >= n)) return SubnetError.UidVecContainInvalidOne;
         if (!selfWeight && values.Length < Math.Min(p.MinAllowedWeights, n)) return SubnetError.WeightVecLengthIsLow;
-        var stored = Conversions.VecMaxUpscaleToU16(values.Select(v => I32F32.FromInteger(v)).ToArray());
-        if (!selfWeight && p.MaxWeightLimit != 65535 && !IsMaxLimited(stored, p.MaxWeightLimit)) return SubnetError.MaxWeightExceeded;
+        var stored = Conversions.VecU16MaxUpscaleToU16(values);
+        if (!selfWeight && p.MaxWeightLimit != 65535 && !Conversions.CheckVecMaxLimited(stored, p.MaxWeightLimit)) return SubnetError.MaxWeightExceeded;
         neuron.Weights = uids.Select((u, i) => new StoredEntry(u, stored[i])).ToArray();
         if (!commitReveal) neuron.LastUpdate = recordedBlock;
         onSuccess?.Invoke();
         return null;
-    }
-
-    /// <summary><c>check_vec_max_limited</c>: the largest normalised value is within <c>limit / 65535</c>.</summary>
-    private static bool IsMaxLimited(ushort[] values, ushort limit)
-    {
-        if (values.Length == 0) return true;
-        var bits = values.Select(v => I32F32.FromInteger(v).Bits).ToArray();
-        Epoch.Normalize(bits);
-        return bits.Max() <= Conversions.U16ProportionToFixed(limit).Bits;
     }
 
     /// <summary><c>set_weights</c>: refused while commit-reveal is on.</summary>

@@ -4,8 +4,9 @@ using Bittensor.Consensus;
 using Bittensor.Consensus.Driver;
 
 // The conformance driver over the Reference consensus: one JSON request per line on stdin, one answer per line on
-// stdout (docs/conformance.md). It implements the `epoch` runner; everything else is answered "unsupported" and
-// listed, with the reason, in Reference/Bittensor.Consensus.Driver/exclusions.json.
+// stdout (docs/conformance.md). It implements the `epoch` runner and the `math` handlers the Reference has a public
+// operation for (MathHandlers); everything else is answered "unsupported" and listed, with the reason, in
+// Reference/Bittensor.Consensus.Driver/exclusions.json.
 var output = Console.Out;
 string? line;
 while ((line = Console.In.ReadLine()) is not null)
@@ -32,9 +33,11 @@ static string Answer(string line)
             var (hp, state) = VectorCodec.ReadEpochInput(request["input"] ?? throw new MalformedInputException("request.input: missing"));
             reply["output"] = VectorCodec.WriteEpochOutput(Epoch.Run(hp, state));
         }
+        else if (runner == "math" && handler is not null && MathHandlers.Supports(handler))
+            reply["output"] = MathHandlers.Answer(handler, request["input"] ?? throw new MalformedInputException("request.input: missing"));
         else reply["unsupported"] = true;
     }
-    catch (Exception e) when (e is JsonException or MalformedInputException or InvalidOperationException or FormatException)
+    catch (Exception e) when (e is JsonException or MalformedInputException or InvalidOperationException or FormatException or ArithmeticException)
     {
         reply = new JsonObject { ["id"] = id, ["error"] = e.Message };
     }

@@ -42,6 +42,27 @@ public static class Conversions
         return result;
     }
 
+    /// <summary><c>vec_u16_max_upscale_to_u16</c>: each u16 read as an I32F32 integer, then
+    /// <see cref="VecMaxUpscaleToU16"/>. This is how set_weights stores a row: [43690, 21845] becomes [65535, 32768].</summary>
+    public static ushort[] VecU16MaxUpscaleToU16(ReadOnlySpan<ushort> v)
+    {
+        var asFixed = new I32F32[v.Length];
+        for (var i = 0; i < v.Length; i++) asFixed[i] = I32F32.FromInteger(v[i]);
+        return VecMaxUpscaleToU16(asFixed);
+    }
+
+    /// <summary><c>check_vec_max_limited</c>: true when no entry of the normalised vector exceeds
+    /// <c>maxLimit / 65535</c> (as <see cref="U16ProportionToFixed"/>); an empty vector passes. The I32F32 sum overflows,
+    /// and this throws as the chain panics, only past 32768 entries near 65535.</summary>
+    public static bool CheckVecMaxLimited(ReadOnlySpan<ushort> v, ushort maxLimit)
+    {
+        if (v.IsEmpty) return true;
+        var bits = new long[v.Length];
+        for (var i = 0; i < v.Length; i++) bits[i] = I32F32.FromInteger(v[i]).Bits;
+        Epoch.Normalize(bits);
+        return bits.Max() <= U16ProportionToFixed(maxLimit).Bits;
+    }
+
     /// <summary><c>compute_disabled_liquid_alpha</c>: 1 − ⌊I64F64(bma) / 10^6⌋ as I32F32.</summary>
     public static I32F32 EmaAlphaOfBondsMovingAverage(ulong bondsMovingAverage)
     {
