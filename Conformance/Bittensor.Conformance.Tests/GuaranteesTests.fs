@@ -34,6 +34,22 @@ let tests =
             let needed sigma = Guarantees.honestUtilityNeeded { small with WeightSpread = sigma }
             Expect.isLessThanOrEqual (needed 0.0) (needed 0.4) "σ_W = 0 against 0.4"
         }
+        test "a kappa above the honest stake gives no protection; below it, honesty can keep its stake" {
+            // With κ = 0.6 and S_H < 0.6 the honest validators alone cannot carry a consensus, and a cabal weighting
+            // only itself (W_C = 1) gives honest servers nothing: their consensus, and so their incentive, is 0.
+            for stake in [ 0.51; 0.55 ] do
+                Expect.isNone (Guarantees.honestUtilityNeeded { small with Kappa = 0.6; HonestStake = stake }) $"κ = 0.6, S_H = {stake}"
+                Expect.isSome (Guarantees.honestUtilityNeeded { small with Kappa = 0.5; HonestStake = stake }) $"κ = 0.5, S_H = {stake}"
+            Expect.isSome (Guarantees.honestUtilityNeeded { small with Kappa = 0.6; HonestStake = 0.7 }) "κ = 0.6, S_H = 0.7"
+        }
+        test "the kappa map covers every kappa and honest stake once, each cell computed with that pair" {
+            let cells = Guarantees.kappaMap { small with WeightSpread = 0.2 }
+            Expect.equal (cells |> List.map (fun c -> c.Kappa, c.HonestStake))
+                [ for k in [ 0.4; 0.5; 0.6 ] do for s in [ 0.51; 0.55; 0.6; 0.7 ] -> k, s ] "order"
+            for c in cells do
+                let expected = Guarantees.honestUtilityNeeded { small with WeightSpread = 0.2; Kappa = c.Kappa; HonestStake = c.HonestStake }
+                Expect.equal c.Needed expected $"κ = {c.Kappa}, S_H = {c.HonestStake}"
+        }
         test "the same seed draws the same graph" {
             let a = Guarantees.honestEmission { small with WeightSpread = 0.3 } 0.7 0.6
             Expect.equal (Guarantees.honestEmission { small with WeightSpread = 0.3 } 0.7 0.6) a "repeatable"

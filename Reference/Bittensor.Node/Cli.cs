@@ -25,9 +25,10 @@ public static class Cli
           wallet ...              create, regenerate, list and show wallets ('wallet' alone lists the commands)
           analysis cabal [--blocks N]
                                   the whitepaper's cabal simulation (tau 0.1, temperature 10, stakes 0.51 / 0.49)
-          analysis guarantees [--yuma3] [--seed N] [--plots DIR]
+          analysis guarantees [--yuma3] [--kappa] [--seed N] [--plots DIR]
                                   the Yuma Consensus document's honest-utility results recomputed with the spec's epoch;
-                                  --plots writes the worst-case honest emission curves as PNG files into DIR
+                                  --kappa the map over kappa and honest stake; --plots writes the worst-case honest
+                                  emission curves as PNG files into DIR
           chain|subnet|stake|weights ...
                                   the embedded chain and its btcli-style commands ('chain' alone lists them)
           help                    show this text

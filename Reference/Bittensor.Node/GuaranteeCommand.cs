@@ -14,12 +14,16 @@ public static class GuaranteeCommand
     {
         var setting = Guarantees.documentDefaults;
         string? plots = null;
+        var kappa = false;
         for (var i = 0; i < options.Length; i++)
         {
             switch (options[i])
             {
                 case "--yuma3":
                     setting = With(setting, yuma3: true);
+                    break;
+                case "--kappa":
+                    kappa = true;
                     break;
                 case "--seed" when i + 1 < options.Length:
                     if (!int.TryParse(options[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
@@ -38,11 +42,16 @@ public static class GuaranteeCommand
                     }
                     break;
                 default:
-                    error.WriteLine($"bittensor-node: 'analysis guarantees' takes --yuma3, --seed N and --plots DIR, got '{options[i]}'");
+                    error.WriteLine($"bittensor-node: 'analysis guarantees' takes --yuma3, --kappa, --seed N and --plots DIR, got '{options[i]}'");
                     return Cli.UsageError;
             }
         }
         var bonds = setting.Yuma3 ? "Yuma 3 bonds" : "original Yuma bonds";
+        if (kappa)
+        {
+            if (plots is not null) { error.WriteLine("bittensor-node: --kappa prints a table; --plots draws the three sweeps, so give one or the other"); return Cli.UsageError; }
+            return KappaTable(setting, bonds, output);
+        }
         output.WriteLine($"Honest utility needed to keep {Percent(setting.HonestStake)} honest stake ({setting.Uids} uids, " +
                          $"{setting.Validators} validators, {bonds}, seed {setting.Seed}; others at sigma_W 0.4, beta 1, xi 0.5):");
         output.WriteLine();
@@ -63,6 +72,23 @@ public static class GuaranteeCommand
                 output.WriteLine($"wrote {path}");
             }
         }
+        return 0;
+    }
+
+    /// <summary>The κ map: one row per κ, one column per honest stake, each cell the honest utility needed.</summary>
+    private static int KappaTable(Guarantees.Setting setting, string bonds, TextWriter output)
+    {
+        var cells = Guarantees.kappaMap(setting).ToArray();
+        var stakes = cells.Select(c => c.HonestStake).Distinct().ToArray();
+        output.WriteLine($"Honest utility needed against kappa and honest stake ({setting.Uids} uids, {setting.Validators} validators, " +
+                         $"{bonds}, seed {setting.Seed}; sigma_W {setting.WeightSpread.ToString(CultureInfo.InvariantCulture)}, " +
+                         $"beta {setting.BondsPenalty.ToString(CultureInfo.InvariantCulture)}, xi {setting.ValidatorShare.ToString(CultureInfo.InvariantCulture)}):");
+        output.WriteLine();
+        output.WriteLine("| kappa | " + string.Join(" | ", stakes.Select(s => $"S_H = {Percent(s)}")) + " |");
+        output.WriteLine("| --- |" + string.Concat(stakes.Select(_ => " ---: |")));
+        foreach (var row in cells.GroupBy(c => c.Kappa))
+            output.WriteLine($"| {row.Key.ToString(CultureInfo.InvariantCulture)} | " +
+                             string.Join(" | ", row.Select(c => c.Needed is { } n ? Percent(n.Value) : "not retained")) + " |");
         return 0;
     }
 

@@ -165,3 +165,17 @@ let reproduce (baseSetting: Setting) : ResultRow list =
 /// The honest emission the cabal's best self-weight leaves: min over the W_C grid of E_H(W_H, W_C).
 let worstCaseHonestEmission (setting: Setting) (honestUtility: float) : float =
     cabalSelfWeights |> Array.map (honestEmission setting honestUtility) |> Array.min
+
+/// One cell of the κ map: the consensus majority κ, the honest share of stake S_H, and the least honest utility that
+/// keeps it (None: not even W_H = 1 does).
+type KappaCell = { Kappa: float; HonestStake: float; Needed: float option }
+
+/// <summary>The document's κ results (<c>shared/notes/paper.md</c> §3.2): with κ = 0.5 an honest side with 70 % of the
+/// stake is safe once W_H passes 75 %; κ = 0.4 needs more honest utility than 0.5 when S_H &lt; 0.6 (0.51, 0.55);
+/// κ = 0.6 gives no protection for S_H &lt; 0.6 even with W_H = 1. This map computes the utility needed for each
+/// κ ∈ {0.4, 0.5, 0.6} and S_H ∈ {0.51, 0.55, 0.6, 0.7}, everything else as in <paramref name="baseSetting"/>.</summary>
+let kappaMap (baseSetting: Setting) : KappaCell list =
+    [ for kappa in [ 0.4; 0.5; 0.6 ] do
+        for stake in [ 0.51; 0.55; 0.6; 0.7 ] ->
+            { Kappa = kappa; HonestStake = stake
+              Needed = honestUtilityNeeded { baseSetting with Kappa = kappa; HonestStake = stake } } ]
