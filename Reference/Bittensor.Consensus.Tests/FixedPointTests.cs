@@ -112,6 +112,34 @@ public class ConversionTests
         Assert.Equal(new ushort[] { 65535, 32768 }, Conversions.VecMaxUpscaleToU16([new I32F32(1L << 31), new I32F32(1L << 30)]));
     }
 
+    /// <summary>set_weights' storage and max-weight check against the spec: the known answer, the 32768 branch, all
+    /// zeros, a single entry, and seeded rows of up to 300 weights with limits at, just under and just over the largest
+    /// normalised weight.</summary>
+    [Fact]
+    public void Set_weights_storage_and_max_weight_check_match_the_spec()
+    {
+        Assert.Equal(new ushort[] { 65535, 32768 }, Conversions.VecU16MaxUpscaleToU16([43690, 21845]));
+        Assert.Equal(new ushort[] { 0, 0 }, Conversions.VecU16MaxUpscaleToU16([0, 0]));
+        Assert.Empty(Conversions.VecU16MaxUpscaleToU16([]));
+        Assert.True(Conversions.CheckVecMaxLimited([], 0));
+        Assert.True(Conversions.CheckVecMaxLimited([0, 0], 0), "an all-zero row normalises to zeros");
+        Assert.True(Conversions.CheckVecMaxLimited([1, 1], 32768), "½ against 32768/65535 > ½");
+        Assert.False(Conversions.CheckVecMaxLimited([1, 1], 32767), "½ against 32767/65535 < ½");
+        Assert.True(Conversions.CheckVecMaxLimited([7], 65535), "a single weight normalises to exactly 1");
+        Assert.False(Conversions.CheckVecMaxLimited([7], 65534));
+        var rng = new Random(20261125);
+        for (var trial = 0; trial < 400; trial++)
+        {
+            var row = Enumerable.Range(0, rng.Next(1, 300)).Select(_ => (ushort)(rng.Next(4) == 0 ? 0 : rng.Next(0, 65536))).ToArray();
+            var stored = Conversions.VecU16MaxUpscaleToU16(row);
+            Assert.Equal(Spec.Fixed.Conversions.vecU16MaxUpscaleToU16(row), stored);
+            var largest = Spec.Math.Vector.normalize(stored.Select(Spec.Fixed.Conversions.u16ToFixed).ToArray()).Max().Bits;
+            var limitAtLargest = (ushort)Math.Min(65535, largest * 65535 >> 32);
+            foreach (var limit in new[] { limitAtLargest, (ushort)Math.Max(0, limitAtLargest - 1), (ushort)Math.Min(65535, limitAtLargest + 1), (ushort)rng.Next(0, 65536) })
+                Assert.Equal(Spec.Math.Vector.checkVecMaxLimited(stored, limit), Conversions.CheckVecMaxLimited(stored, limit));
+        }
+    }
+
     [Fact]
     public void Proportions_truncate_and_clamp()
     {
