@@ -34,11 +34,17 @@ public sealed record SecretUri(string Phrase, IReadOnlyList<Junction> Junctions,
     /// password).</summary>
     /// <exception cref="SecretUriException">A <c>0x</c> seed that is not 64 hex digits.</exception>
     /// <exception cref="MnemonicException">A phrase that is not a valid BIP-39 mnemonic.</exception>
-    public byte[] Seed()
+    public byte[] Seed() => IsHexSeed(Phrase) ? HexSeed(Phrase) : Mnemonic.ToMiniSecret(Phrase, Password);
+
+    /// <summary>Whether <paramref name="text"/> is meant as a hex seed (it starts with <c>0x</c>) rather than a phrase.</summary>
+    public static bool IsHexSeed(string text) => text.StartsWith("0x", StringComparison.Ordinal);
+
+    /// <summary>The 32 bytes of a hex seed, <c>0x</c> and 64 hex digits.</summary>
+    /// <exception cref="SecretUriException">Anything else; the message says how many characters followed 0x.</exception>
+    public static byte[] HexSeed(string text)
     {
-        if (!Phrase.StartsWith("0x", StringComparison.Ordinal)) return Mnemonic.ToMiniSecret(Phrase, Password);
-        var digits = Phrase[2..];
-        if (digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
+        var digits = IsHexSeed(text) ? text[2..] : text;
+        if (!IsHexSeed(text) || digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
             throw new SecretUriException($"a hex seed is 0x and 64 hex digits (32 bytes); this one has {digits.Length} characters after 0x");
         return Convert.FromHexString(digits);
     }

@@ -39,28 +39,38 @@ public sealed class Wallet(string root, string name)
         if (!overwrite && File.Exists(path)) throw new IOException($"{path} already exists; pass overwrite to replace it");
     }
 
-    /// <summary>Writes a coldkey for <paramref name="phrase"/>; encrypted when <paramref name="password"/> is given.
-    /// Validates everything before writing anything.</summary>
-    public byte[] WriteColdkey(string phrase, string? password, bool overwrite = false)
+    /// <summary>The key pair, the phrase (none for a seed) and the 32-byte seed a keyfile stores for a secret: a BIP-39
+    /// phrase, or <c>0x</c> and 64 hex digits, the seed itself (btcli's <c>--seed</c>). A bad secret throws here, before
+    /// any file is touched.</summary>
+    private static (Sr25519KeyPair Pair, string? Phrase, byte[] Seed) FromSecret(string phraseOrSeed)
     {
-        var pair = Sr25519KeyPair.FromMiniSecret(Mnemonic.ToMiniSecret(phrase)); // a bad phrase throws here, before any write
+        var seed = SecretUri.IsHexSeed(phraseOrSeed) ? SecretUri.HexSeed(phraseOrSeed) : Mnemonic.ToMiniSecret(phraseOrSeed);
+        return (Sr25519KeyPair.FromMiniSecret(seed), SecretUri.IsHexSeed(phraseOrSeed) ? null : phraseOrSeed, seed);
+    }
+
+    /// <summary>Writes a coldkey for <paramref name="phraseOrSeed"/> (a BIP-39 phrase, or <c>0x</c> and a 32-byte hex
+    /// seed); encrypted when <paramref name="password"/> is given. Validates everything before writing anything.</summary>
+    public byte[] WriteColdkey(string phraseOrSeed, string? password, bool overwrite = false)
+    {
+        var (pair, phrase, seed) = FromSecret(phraseOrSeed);
         Refuse(ColdkeyPath, overwrite);
         Refuse(ColdkeyPublicPath, overwrite);
-        var secret = Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, phrase, Mnemonic.ToMiniSecret(phrase), publicOnly: false));
+        var secret = Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, phrase, seed, publicOnly: false));
         var stored = password is null ? secret : Keyfile.Encrypt(secret, password);
         WriteSecretFile(ColdkeyPath, stored);
         WriteSecretFile(ColdkeyPublicPath, Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, null, null, publicOnly: true)));
         return pair.PublicKey;
     }
 
-    /// <summary>Writes an (unencrypted) hotkey for <paramref name="phrase"/>.</summary>
-    public byte[] WriteHotkey(string hotkey, string phrase, bool overwrite = false)
+    /// <summary>Writes an (unencrypted) hotkey for <paramref name="phraseOrSeed"/> (a BIP-39 phrase, or <c>0x</c> and a
+    /// 32-byte hex seed).</summary>
+    public byte[] WriteHotkey(string hotkey, string phraseOrSeed, bool overwrite = false)
     {
         if (hotkey.Length == 0 || hotkey.IndexOfAny(['/', '\\']) >= 0 || hotkey is "." or "..")
             throw new ArgumentException($"'{hotkey}' is not a valid hotkey name", nameof(hotkey));
-        var pair = Sr25519KeyPair.FromMiniSecret(Mnemonic.ToMiniSecret(phrase));
+        var (pair, phrase, seed) = FromSecret(phraseOrSeed);
         Refuse(HotkeyPath(hotkey), overwrite);
-        WriteSecretFile(HotkeyPath(hotkey), Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, phrase, Mnemonic.ToMiniSecret(phrase), publicOnly: false)));
+        WriteSecretFile(HotkeyPath(hotkey), Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, phrase, seed, publicOnly: false)));
         WriteSecretFile(HotkeyPublicPath(hotkey), Encoding.UTF8.GetBytes(Keyfile.ToJson(pair, null, null, publicOnly: true)));
         return pair.PublicKey;
     }

@@ -182,6 +182,40 @@ public sealed class WalletCommandTests : IDisposable
     }
 
     [Fact]
+    public void Regenerating_from_a_hex_seed_gives_the_key_of_that_seed_and_stores_no_phrase()
+    {
+        // sp-core's and RFC 8032's test seed; as an sr25519 mini secret its public key is 44a996be…
+        Environment.SetEnvironmentVariable("TEST_SEED", "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        var expected = Bittensor.Identity.Ss58.Encode(Convert.FromHexString("44a996beb1eef7bdcab976ab6d2ca26104834164ecf28fb375600576fcc6eb0f"));
+        var (code, output, _) = Run("regen-coldkey", "--name", "seeded", "--seed-env", "TEST_SEED");
+        Assert.Equal(0, code);
+        Assert.Equal($"coldkey {expected} regenerated", output.Trim());
+        var keyfile = File.ReadAllText(Path.Combine(_root, "seeded", "coldkey"));
+        Assert.Contains("\"secretSeed\": \"0x9d61b19d", keyfile.Replace("\":\"", "\": \""));
+        Assert.DoesNotContain("secretPhrase", keyfile);
+        var (hotCode, hotOutput, _) = Run("regen-hotkey", "--name", "seeded", "--hotkey", "h", "--seed-env", "TEST_SEED");
+        Assert.Equal(0, hotCode);
+        Assert.Contains($"hotkey h {expected} regenerated", hotOutput);
+        Assert.Equal(expected, Bittensor.Identity.Ss58.Encode(new Bittensor.Identity.Wallet(_root, "seeded").LoadColdkey(null).PublicKey));
+    }
+
+    [Fact]
+    public void A_regeneration_needs_exactly_one_well_formed_secret_and_writes_nothing_otherwise()
+    {
+        Environment.SetEnvironmentVariable("TEST_SEED_SHORT", "0x1234");
+        Environment.SetEnvironmentVariable("TEST_SEED_NO_PREFIX", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        Environment.SetEnvironmentVariable("TEST_DEV_PHRASE", Bittensor.Identity.Mnemonic.DevPhrase);
+        var (shortCode, _, shortError) = Run("regen-coldkey", "--name", "z", "--seed-env", "TEST_SEED_SHORT");
+        Assert.Equal(1, shortCode);
+        Assert.Contains("64 hex digits (32 bytes); this one has 4 characters after 0x", shortError);
+        Assert.Contains("must start with 0x", Run("regen-coldkey", "--name", "z", "--seed-env", "TEST_SEED_NO_PREFIX").Error);
+        Assert.Contains("holds a hex seed, not a mnemonic", Run("regen-hotkey", "--name", "z", "--hotkey", "h", "--mnemonic-env", "TEST_SEED_SHORT").Error);
+        Assert.Contains("needs one of --mnemonic-env VAR and --seed-env VAR", Run("regen-coldkey", "--name", "z").Error);
+        Assert.Contains("needs one of", Run("regen-coldkey", "--name", "z", "--mnemonic-env", "TEST_DEV_PHRASE", "--seed-env", "TEST_SEED_SHORT").Error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "z")), "no file was written");
+    }
+
+    [Fact]
     public void Bad_input_is_named()
     {
         Assert.Contains("needs --name", Run("create").Error);

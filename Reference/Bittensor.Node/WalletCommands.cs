@@ -16,8 +16,9 @@ public static class WalletCommands
                         a new coldkey (encrypted with the password in $VAR; unencrypted without --password-env)
                         and hotkey H (default "default")
           wallet new-hotkey --name W --hotkey H [--words N] [--print-mnemonic]
-          wallet regen-coldkey --name W --mnemonic-env VAR [--password-env VAR] [--overwrite]
-          wallet regen-hotkey --name W --hotkey H --mnemonic-env VAR [--overwrite]
+          wallet regen-coldkey --name W (--mnemonic-env VAR | --seed-env VAR) [--password-env VAR] [--overwrite]
+          wallet regen-hotkey --name W --hotkey H (--mnemonic-env VAR | --seed-env VAR) [--overwrite]
+                        from a BIP-39 mnemonic, or from a seed: 0x and 64 hex digits (btcli's --seed)
           wallet list
           wallet show --name W        the coldkey's and each hotkey's SS58 address
         """;
@@ -51,6 +52,31 @@ public static class WalletCommands
             ok = false;
         }
         return value;
+    }
+
+    /// <summary>The secret to regenerate from: the mnemonic in --mnemonic-env's variable or the hex seed in
+    /// --seed-env's, exactly one of them.</summary>
+    private static string? Secret(Dictionary<string, string> options, string command, TextWriter error)
+    {
+        var phrase = FromEnvironment(options, "--mnemonic-env", error, out var okPhrase);
+        var seed = FromEnvironment(options, "--seed-env", error, out var okSeed);
+        if (!okPhrase || !okSeed) return null;
+        if ((phrase is null) == (seed is null))
+        {
+            error.WriteLine($"bittensor-node: wallet {command} needs one of --mnemonic-env VAR and --seed-env VAR");
+            return null;
+        }
+        if (seed is not null && !SecretUri.IsHexSeed(seed))
+        {
+            error.WriteLine($"bittensor-node: the seed in ${options["--seed-env"]} must start with 0x (then 64 hex digits)");
+            return null;
+        }
+        if (phrase is not null && SecretUri.IsHexSeed(phrase))
+        {
+            error.WriteLine($"bittensor-node: ${options["--mnemonic-env"]} holds a hex seed, not a mnemonic; pass it with --seed-env");
+            return null;
+        }
+        return phrase ?? seed;
     }
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -109,11 +135,9 @@ public static class WalletCommands
                 case "regen-coldkey":
                 {
                     if (NameOrFail() is not { } name) return Cli.UsageError;
-                    var phrase = FromEnvironment(options, "--mnemonic-env", error, out var okPhrase);
                     var password = FromEnvironment(options, "--password-env", error, out var okPassword);
-                    if (!okPhrase || !okPassword) return Cli.UsageError;
-                    if (phrase is null) { error.WriteLine("bittensor-node: wallet regen-coldkey needs --mnemonic-env VAR"); return Cli.UsageError; }
-                    var key = new Wallet(root, name).WriteColdkey(phrase, password, options.ContainsKey("--overwrite"));
+                    if (!okPassword || Secret(options, "regen-coldkey", error) is not { } secret) return Cli.UsageError;
+                    var key = new Wallet(root, name).WriteColdkey(secret, password, options.ContainsKey("--overwrite"));
                     output.WriteLine($"coldkey {Ss58.Encode(key)} regenerated");
                     return 0;
                 }
@@ -121,10 +145,8 @@ public static class WalletCommands
                 {
                     if (NameOrFail() is not { } name) return Cli.UsageError;
                     if (!options.TryGetValue("--hotkey", out var hotkey)) { error.WriteLine("bittensor-node: wallet regen-hotkey needs --hotkey"); return Cli.UsageError; }
-                    var phrase = FromEnvironment(options, "--mnemonic-env", error, out var okPhrase);
-                    if (!okPhrase) return Cli.UsageError;
-                    if (phrase is null) { error.WriteLine("bittensor-node: wallet regen-hotkey needs --mnemonic-env VAR"); return Cli.UsageError; }
-                    var key = new Wallet(root, name).WriteHotkey(hotkey, phrase, options.ContainsKey("--overwrite"));
+                    if (Secret(options, "regen-hotkey", error) is not { } secret) return Cli.UsageError;
+                    var key = new Wallet(root, name).WriteHotkey(hotkey, secret, options.ContainsKey("--overwrite"));
                     output.WriteLine($"hotkey {hotkey} {Ss58.Encode(key)} regenerated");
                     return 0;
                 }
@@ -147,7 +169,7 @@ public static class WalletCommands
                     return Cli.UsageError;
             }
         }
-        catch (Exception e) when (e is MnemonicException or KeyfileException or IOException or ArgumentException)
+        catch (Exception e) when (e is MnemonicException or SecretUriException or KeyfileException or IOException or ArgumentException)
         {
             error.WriteLine($"bittensor-node: {e.Message}");
             return 1;
