@@ -87,11 +87,13 @@ let cases () : KeyCase list =
       yield hand "sr25519_verify" "foreign_signature_wrong_context" "the same signature under another context fails"
           (obj [ "public_key", hex aliceSr; "message", hex "<Bytes>0x46fb7408d4f285228f4af516ea25851b</Bytes>"B; "signature", hex foreignSignature; "context", text "bittensor" ])
       yield hand "mnemonic_to_mini_secret" "all_zero_entropy" "abandon × 11 + about" (obj [ "phrase", text "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"; "password", text "" ])
-      // published known answers (their sources are in Reference/Bittensor.Identity.Tests/PublishedVectorTests.cs)
+      // published known answers (their sources are in Reference/Bittensor.Identity.Tests/PublishedVectorTests.cs);
+      // testSeed is the seed of sp-core's sr25519 test and of RFC 8032's test 1
+      let testSeed = "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
       yield hand "derive" "dev_phrase_soft_alice" "the dev phrase with one soft junction: sp-core's d6c71059…" (derive (Mnemonic.DevPhrase + "/Alice") "sr25519")
-      yield hand "derive" "hex_seed_sr25519" "a 0x seed instead of a phrase: sp-core's test seed gives 44a996be…" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60" "sr25519")
-      yield hand "derive" "hex_seed_ed25519" "the same seed as ed25519: RFC 8032 test 1's d75a9801…" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60" "ed25519")
-      yield hand "derive" "hex_seed_with_junctions" "a 0x seed, then a hard and a soft junction" (derive "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60//hard/soft" "sr25519")
+      yield hand "derive" "hex_seed_sr25519" "a 0x seed instead of a phrase: sp-core's test seed gives 44a996be…" (derive testSeed "sr25519")
+      yield hand "derive" "hex_seed_ed25519" "the same seed as ed25519: RFC 8032 test 1's d75a9801…" (derive testSeed "ed25519")
+      yield hand "derive" "hex_seed_with_junctions" "a 0x seed, then a hard and a soft junction" (derive (testSeed + "//hard/soft") "sr25519")
       yield hand "derive" "hex_seed_too_short" "a 0x seed must be 64 hex digits" (derive "0x1234" "sr25519")
       for phrase, label in
           [ "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "zero_entropy_12_words"

@@ -52,10 +52,16 @@ public static class MathHandlers
         var path = $"input.{name}";
         var value = VectorCodec.Field(input, "input", name);
         RequireI32F32(value, path);
-        var bits = VectorCodec.Text(VectorCodec.Field(value, path, "bits"), $"{path}.bits");
-        return long.TryParse(bits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b)
+        return Bits(VectorCodec.Field(value, path, "bits"), $"{path}.bits");
+    }
+
+    /// <summary>An I32F32 from its raw bits, a decimal i64.</summary>
+    private static I32F32 Bits(JsonNode node, string path)
+    {
+        var text = VectorCodec.Text(node, path);
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b)
             ? new I32F32(b)
-            : throw new MalformedInputException($"{path}.bits: expected a decimal i64 (got \"{bits}\")");
+            : throw new MalformedInputException($"{path}: expected a decimal i64 (got \"{text}\")");
     }
 
     private static ushort[] U16s(JsonNode input, string name) =>
@@ -66,9 +72,6 @@ public static class MathHandlers
         var path = $"input.{name}";
         var value = VectorCodec.Field(input, "input", name);
         RequireI32F32(value, path);
-        return VectorCodec.Array(VectorCodec.Field(value, path, "bits"), $"{path}.bits", (node, p) =>
-            long.TryParse(VectorCodec.Text(node, p), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b)
-                ? new I32F32(b)
-                : throw new MalformedInputException($"{p}: expected a decimal i64"));
+        return VectorCodec.Array(VectorCodec.Field(value, path, "bits"), $"{path}.bits", Bits);
     }
 }

@@ -40,11 +40,12 @@ public sealed record SecretUri(string Phrase, IReadOnlyList<Junction> Junctions,
     public static bool IsHexSeed(string text) => text.StartsWith("0x", StringComparison.Ordinal);
 
     /// <summary>The 32 bytes of a hex seed, <c>0x</c> and 64 hex digits.</summary>
-    /// <exception cref="SecretUriException">Anything else; the message says how many characters followed 0x.</exception>
+    /// <exception cref="SecretUriException">Anything else; the message says what is there instead.</exception>
     public static byte[] HexSeed(string text)
     {
-        var digits = IsHexSeed(text) ? text[2..] : text;
-        if (!IsHexSeed(text) || digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
+        if (!IsHexSeed(text)) throw new SecretUriException("a hex seed starts with 0x");
+        var digits = text[2..];
+        if (digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
             throw new SecretUriException($"a hex seed is 0x and 64 hex digits (32 bytes); this one has {digits.Length} characters after 0x");
         return Convert.FromHexString(digits);
     }

@@ -44,8 +44,9 @@ public sealed class Wallet(string root, string name)
     /// any file is touched.</summary>
     private static (Sr25519KeyPair Pair, string? Phrase, byte[] Seed) FromSecret(string phraseOrSeed)
     {
-        var seed = SecretUri.IsHexSeed(phraseOrSeed) ? SecretUri.HexSeed(phraseOrSeed) : Mnemonic.ToMiniSecret(phraseOrSeed);
-        return (Sr25519KeyPair.FromMiniSecret(seed), SecretUri.IsHexSeed(phraseOrSeed) ? null : phraseOrSeed, seed);
+        var isSeed = SecretUri.IsHexSeed(phraseOrSeed);
+        var seed = isSeed ? SecretUri.HexSeed(phraseOrSeed) : Mnemonic.ToMiniSecret(phraseOrSeed);
+        return (Sr25519KeyPair.FromMiniSecret(seed), isSeed ? null : phraseOrSeed, seed);
     }
 
     /// <summary>Writes a coldkey for <paramref name="phraseOrSeed"/> (a BIP-39 phrase, or <c>0x</c> and a 32-byte hex
